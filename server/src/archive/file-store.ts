@@ -1,0 +1,203 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../domain/errors.js';
+import { resolveInside, STAGING_DIR } from './layout.js';
+
+/** A file fully written and synced in the staging area, not yet visible in the archive. */
+export interface StagedFile {
+  readonly stagingPath: string;
+  readonly size: number;
+  readonly md5: string;
+}
+
+/** Undo/finish handle for a file placed into the archive: keep it until the rows are committed. */
+export interface Placement {
+  /** Puts back whatever was there before (or removes the new file). */
+  undo(): Promise<void>;
+  /** Drops the replaced file, if any, once the rows are committed. */
+  finish(): Promise<void>;
+}
+
+export interface StoredFileInfo {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * The only code that touches archive files. Writes follow one order: stream into the staging area
+ * (MD5 and size computed on the way, fsync), rename into place, then the caller commits rows; on
+ * failure the caller undoes the placement. A crash can leave an orphan staged file, never a row
+ * without its file.
+ */
+export class FileStore {
+  readonly root: string;
+  private readonly stagingRoot: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.stagingRoot = path.join(this.root, STAGING_DIR);
+  }
+
+  async init(): Promise<void> {
+    await fsp.mkdir(this.stagingRoot, { recursive: true });
+  }
+
+  /** Absolute path of an archive-relative path, refusing escapes. */
+  absolute(relative: string): string {
+    return resolveInside(this.root, relative);
+  }
+
+  /** Streams `source` into the staging area. Fails with payload_too_large past `maxBytes`. */
+  async stage(source: Readable | AsyncIterable<Buffer>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StagedFile> {
+    const stagingPath = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}`);
+    const hash = crypto.createHash('md5');
+    let size = 0;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer | string>) {
+          for await (const chunk of chunks) {
+            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            size += buf.length;
+            if (size > maxBytes) throw new AppError('payload_too_large', `File is larger than the limit of ${maxBytes} bytes`);
+            hash.update(buf);
+            yield buf;
+          }
+        },
+        fs.createWriteStream(stagingPath, { flush: true }),
+      );
+    } catch (e) {
+      await fsp.rm(stagingPath, { force: true });
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
+      throw e;
+    }
+    return { stagingPath, size, md5: hash.digest('hex') };
+  }
+
+  async discard(staged: StagedFile): Promise<void> {
+    await fsp.rm(staged.stagingPath, { force: true });
+  }
+
+  /**
+   * Moves a staged file to `relative`. With `replace`, an existing file is swapped atomically (the
+   * path never disappears) and a hard link to the old content is kept until `finish()` so `undo()`
+   * can restore it; without `replace`, an existing file is a conflict.
+   */
+  async place(staged: StagedFile, relative: string, options: { replace: boolean }): Promise<Placement> {
+    const target = this.absolute(relative);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    let previous: string | null = null;
+    if (await exists(target)) {
+      if (!options.replace) throw new AppError('conflict', `File already exists: ${relative}`);
+      previous = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.previous`);
+      await fsp.link(target, previous);
+    }
+    await fsp.rename(staged.stagingPath, target);
+    await syncDir(path.dirname(target));
+    return {
+      undo: async () => {
+        if (previous) await fsp.rename(previous, target);
+        else await fsp.rm(target, { force: true });
+      },
+      finish: async () => {
+        if (previous) await fsp.rm(previous, { force: true });
+      },
+    };
+  }
+
+  /** Writes a small derived file (a catalog) atomically: temp file, fsync, rename. */
+  async writeAtomic(relative: string, content: string): Promise<void> {
+    const target = this.absolute(relative);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    const temp = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.tmp`);
+    await fsp.writeFile(temp, content, { flush: true });
+    await fsp.rename(temp, target);
+  }
+
+  async stat(relative: string): Promise<StoredFileInfo | undefined> {
+    try {
+      const s = await fsp.stat(this.absolute(relative));
+      return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Opens a file for reading, optionally a byte range (inclusive end, as in HTTP). */
+  openRead(relative: string, range?: { start: number; end: number }): fs.ReadStream {
+    return fs.createReadStream(this.absolute(relative), range ? { start: range.start, end: range.end } : {});
+  }
+
+  /** Removes a directory tree (a deleted resource, session or project). */
+  async removeDir(relative: string): Promise<void> {
+    const target = this.absolute(relative);
+    if (target === this.root) throw new Error('refusing to remove the archive root');
+    await fsp.rm(target, { recursive: true, force: true });
+    await this.pruneEmptyParents(path.dirname(target));
+  }
+
+  async remove(relative: string): Promise<void> {
+    await fsp.rm(this.absolute(relative), { force: true });
+  }
+
+  /** True when the directory exists and holds anything. */
+  async isNonEmptyDir(relative: string): Promise<boolean> {
+    try {
+      return (await fsp.readdir(this.absolute(relative))).length > 0;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      throw e;
+    }
+  }
+
+  /** Removes empty directories upwards after deletes, stopping at the archive root. */
+  private async pruneEmptyParents(dir: string): Promise<void> {
+    let current = dir;
+    while (current.startsWith(this.root + path.sep) && current !== this.stagingRoot) {
+      try {
+        await fsp.rmdir(current);
+      } catch {
+        return;
+      }
+      current = path.dirname(current);
+    }
+  }
+
+  /** Removes leftovers of interrupted writes older than `olderThanMs`. */
+  async cleanStaging(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    const cutoff = Date.now() - olderThanMs;
+    for (const name of await fsp.readdir(this.stagingRoot).catch(() => [] as string[])) {
+      const full = path.join(this.stagingRoot, name);
+      const s = await fsp.stat(full).catch(() => undefined);
+      if (s && s.mtimeMs < cutoff) {
+        await fsp.rm(full, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+
+/** The effective configuration, validated once at startup and passed down in slices. */
+export interface DatabaseConfig {
+  readonly kind: 'sqlite' | 'postgres';
+  /** SQLite file path or PostgreSQL URL. */
+  readonly url: string;
+  readonly poolSize: number;
+  readonly autoMigrate: boolean;
+}
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly siteUrl: string | null;
+  readonly maxUploadBytes: number;
+  readonly maxBodyBytes: number;
+}
+
+export interface SiteConfig {
+  readonly id: string;
+  readonly requireLogin: boolean;
+  readonly allowNonAdminProjectCreation: boolean;
+}
+
+export interface AuthConfig {
+  readonly adminPassword: string | null;
+  readonly sessionTimeoutMinutes: number;
+  readonly aliasTokenHours: number;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly archiveDir: string;
+  readonly tempDir: string;
+  readonly database: DatabaseConfig;
+  readonly http: HttpConfig;
+  readonly site: SiteConfig;
+  readonly auth: AuthConfig;
+  readonly logging: { readonly level: string };
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function archiveDirOf(dataDir: string): string {
+  return path.join(dataDir, 'archive');
+}

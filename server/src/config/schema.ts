@@ -1,0 +1,34 @@
+/**
+ * Every configuration key, with its type, default, environment variable and meaning.
+ * Precedence: defaults < config file (JSON, nested by the dots in the key) < environment < command-line flags.
+ */
+export type KeyType = 'string' | 'int' | 'bool';
+
+export interface KeyDef {
+  readonly type: KeyType;
+  readonly default: string | number | boolean | null;
+  readonly env: string;
+  readonly doc: string;
+  readonly secret?: boolean;
+}
+
+export const CONFIG_KEYS = {
+  dataDir: { type: 'string', default: './data', env: 'XNAT_TS_DATA', doc: 'Folder for the SQLite database, the archive (archive/) and temporary files.' },
+  'database.url': { type: 'string', default: null, env: 'XNAT_TS_DB', doc: 'SQLite file path or postgres://user@host:port/db URL; empty means <dataDir>/xnat-ts.sqlite.', secret: true },
+  'database.poolSize': { type: 'int', default: 10, env: 'XNAT_TS_DB_POOL_SIZE', doc: 'PostgreSQL connection pool size.' },
+  'database.autoMigrate': { type: 'bool', default: null, env: 'XNAT_TS_AUTO_MIGRATE', doc: 'Apply pending migrations when the server starts; empty means yes on SQLite, no on PostgreSQL (run `xnat-ts migrate`).' },
+  'http.host': { type: 'string', default: '127.0.0.1', env: 'XNAT_TS_HOST', doc: 'Address the web server listens on (0.0.0.0 for every interface).' },
+  'http.port': { type: 'int', default: 8080, env: 'XNAT_TS_PORT', doc: 'Web server port (0 picks a free one).' },
+  'http.siteUrl': { type: 'string', default: null, env: 'XNAT_TS_SITE_URL', doc: 'Public base URL used in absolute links; empty means derived from each request.' },
+  'http.maxUploadBytes': { type: 'int', default: 20 * 1024 ** 3, env: 'XNAT_TS_MAX_UPLOAD_BYTES', doc: 'Largest single uploaded file or archive, in bytes.' },
+  'http.maxBodyBytes': { type: 'int', default: 16 * 1024 ** 2, env: 'XNAT_TS_MAX_BODY_BYTES', doc: 'Largest XML, JSON or form request body, in bytes.' },
+  'site.id': { type: 'string', default: 'XNAT', env: 'XNAT_TS_SITE_ID', doc: 'Site ID: the prefix of accession numbers (XNAT_S00001, XNAT_E00001).' },
+  'site.requireLogin': { type: 'bool', default: true, env: 'XNAT_TS_REQUIRE_LOGIN', doc: 'Refuse anonymous requests; when false, anonymous users may read public projects.' },
+  'site.allowNonAdminProjectCreation': { type: 'bool', default: true, env: 'XNAT_TS_ALLOW_PROJECT_CREATION', doc: 'Let users who are not site admins create projects.' },
+  'auth.adminPassword': { type: 'string', default: null, env: 'XNAT_TS_ADMIN_PASSWORD', doc: "Password of the first 'admin' account, used only when the account is created; empty means generate and print one.", secret: true },
+  'auth.sessionTimeoutMinutes': { type: 'int', default: 60, env: 'XNAT_TS_SESSION_TIMEOUT_MINUTES', doc: 'Idle minutes before a login session (JSESSIONID) expires.' },
+  'auth.aliasTokenHours': { type: 'int', default: 48, env: 'XNAT_TS_ALIAS_TOKEN_HOURS', doc: 'Lifetime of alias tokens issued by /data/services/tokens/issue.' },
+  'logging.level': { type: 'string', default: 'info', env: 'XNAT_TS_LOG_LEVEL', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
+} as const satisfies Record<string, KeyDef>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
