@@ -6,7 +6,8 @@ import type { Config } from './config/config.js';
 import { createDb, type Dialect } from './db/create-db.js';
 import type { DB } from './db/database.js';
 import { assertCurrent, migrateToLatest } from './db/migrate.js';
-import { createHttpServer, type HttpExtensions } from './http/server.js';
+import { createHttpServer } from './http/server.js';
+import { mergeHttpExtensions, type Feature, type FeatureFactory } from './feature.js';
 import { AccessService } from './services/access.service.js';
 import { AccessionIds } from './services/accession-ids.js';
 import { ActivityService } from './services/activity.service.js';
@@ -29,6 +30,7 @@ export interface App {
   readonly store: FileStore;
   readonly services: Services;
   readonly http: FastifyInstance;
+  readonly features: readonly Feature[];
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -38,7 +40,12 @@ export interface BuildOptions {
   readonly logger?: boolean;
   /** Apply migrations regardless of config.database.autoMigrate (tests). */
   readonly migrate?: boolean;
+  /** Start background work of features (DICOM listeners, job workers); tests may turn it off. */
+  readonly startFeatures?: boolean;
 }
+
+/** Feature areas beyond the archive core, in the order their routes are registered. */
+const FEATURES: readonly FeatureFactory[] = [];
 
 /** The composition root: the only place that knows every concrete class. Tests build the same app. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
@@ -56,14 +63,33 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const store = new FileStore(config.archiveDir);
   await store.init();
   const services = buildServices(db, store, config);
-  const extensions: HttpExtensions = {};
-  const http = await createHttpServer({ config, services, store, logger: options.logger ?? false, extensions });
+  const features: Feature[] = [];
+  for (const factory of FEATURES) features.push(await factory({ db, dialect: database.dialect, store, config, services }));
+  const http = await createHttpServer({ config, services, store, logger: options.logger ?? false, extensions: mergeHttpExtensions(features) });
   const timers = [setInterval(() => void services.auth.purgeExpired().catch(() => undefined), 10 * 60_000)];
   for (const t of timers) t.unref();
+  const started: Feature[] = [];
+  const stopFeatures = async () => {
+    for (const f of started.reverse()) await f.stop?.();
+  };
+  try {
+    if (options.startFeatures ?? true) {
+      for (const f of features) {
+        await f.start?.();
+        started.push(f);
+      }
+    }
+  } catch (e) {
+    await stopFeatures();
+    await http.close();
+    await database.close();
+    throw e;
+  }
   return {
-    config, db, dialect: database.dialect, store, services, http,
+    config, db, dialect: database.dialect, store, services, http, features,
     close: async () => {
       for (const t of timers) clearInterval(t);
+      await stopFeatures();
       await http.close();
       await database.close();
     },
