@@ -7,6 +7,7 @@ import type { ScanTable } from './tables/scan.table.js';
 import type { ResourceFileTable, ResourceTable } from './tables/resource.table.js';
 import type { AuditEventTable } from './tables/audit.table.js';
 import type { ConfigEntryTable, IdCounterTable, SiteSettingTable } from './tables/site.table.js';
+import type { DownloadCatalogTable } from './tables/download-catalog.table.js';
 
 export interface DB {
   user_account: UserAccountTable;
@@ -26,6 +27,7 @@ export interface DB {
   id_counter: IdCounterTable;
   site_setting: SiteSettingTable;
   config_entry: ConfigEntryTable;
+  download_catalog: DownloadCatalogTable;
 }
 
 /** A database handle or an open transaction; repositories take either. */
