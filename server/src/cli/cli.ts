@@ -11,6 +11,7 @@ import { AuthService } from '../services/auth.service.js';
 import { UserService } from '../services/user.service.js';
 import { startServer } from '../main.js';
 import { PRODUCT_VERSION } from '../version.js';
+import { describeClientError, registerClientCommands } from './client-commands.js';
 
 /** Options every command shares: where the data and database are. */
 interface CommonOptions { config?: string; data?: string; db?: string }
@@ -101,6 +102,7 @@ export function buildCli(): Command {
       }
     });
 
+  registerClientCommands(program);
   return program;
 }
 
@@ -109,6 +111,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   try {
     await buildCli().parseAsync([...argv]);
   } catch (e) {
+    const client = describeClientError(e);
+    if (client) {
+      process.stderr.write(`xnat-ts: ${client.message}\n`);
+      process.exitCode = client.exitCode;
+      return;
+    }
     const message = e instanceof ConfigError || isAppError(e) || (e as Error).name === 'SchemaError' ? (e as Error).message : String((e as Error).stack ?? e);
     process.stderr.write(`xnat-ts: ${message}\n`);
     process.exitCode = isAppError(e) && e.code === 'conflict' ? 3 : 1;
