@@ -25,5 +25,5 @@ export function parseFileUri(uri: string): { scan?: string; path: string } | und
 /** XNAT lists multi-resource file URIs without the `/data` prefix (xnat-api.md §3.8). */
 export function dataPath(uri: string): string {
   if (/^https?:\/\//.test(uri) || /^\/(data|REST)\//.test(uri)) return uri;
-  return `/data${uri.startsWith('/') ? '' : '/'}${uri.replace(/^\/?archive\//, '')}`;
+  return `/data/${uri.replace(/^\/+/, '').replace(/^archive\//, '')}`;
 }
