@@ -128,9 +128,12 @@ export class FileStore {
     }
   }
 
-  /** Opens a file for reading, optionally a byte range (inclusive end, as in HTTP). */
-  openRead(relative: string, range?: { start: number; end: number }): fs.ReadStream {
-    return fs.createReadStream(this.absolute(relative), range ? { start: range.start, end: range.end } : {});
+  /**
+   * Opens a file for reading, optionally a byte range (inclusive end, as in HTTP). Bulk readers (zip
+   * downloads) pass a larger `highWaterMark`: 1 MiB reads halve the CPU per byte of 64 KiB ones.
+   */
+  openRead(relative: string, range?: { start: number; end: number }, options: { highWaterMark?: number } = {}): fs.ReadStream {
+    return fs.createReadStream(this.absolute(relative), { ...(range && { start: range.start, end: range.end }), ...options });
   }
 
   /** Removes a directory tree (a deleted resource, session or project). */

