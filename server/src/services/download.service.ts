@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
-import type { ResourceOwner } from '../domain/entities.js';
 import { AppError } from '../domain/errors.js';
 import { entryPath, type DownloadStructure, type FilePlace } from '../archive/download-layout.js';
 import type { FileStore } from '../archive/file-store.js';
 import { experimentLabelsInProject, subjectLabelInProject } from '../repositories/download.repository.js';
+import { ownerKey } from '../repositories/resource.repository.js';
 import type { ResolvedOwner } from './resource-owner.js';
 import type { FileInResource } from './resource.service.js';
 
@@ -120,15 +120,6 @@ export class DownloadService {
 
   private async labelOf(projectId: string, experimentId: string): Promise<{ label: string; imageSessionId: string | null }> {
     return (await experimentLabelsInProject(this.db, projectId, [experimentId])).get(experimentId) ?? { label: experimentId, imageSessionId: null };
-  }
-}
-
-export function ownerKey(owner: ResourceOwner): string {
-  switch (owner.kind) {
-    case 'project': return `project:${owner.projectId}`;
-    case 'subject': return `subject:${owner.subjectId}`;
-    case 'experiment': return `experiment:${owner.experimentId}`;
-    case 'scan': return `scan:${owner.scanPk}`;
   }
 }
 

@@ -5,6 +5,7 @@ import { resolveInside } from '../../archive/layout.js';
 import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
 import { UsageError } from '../client/errors.js';
+import { commaList, parallelism } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { runPool } from '../client/pool.js';
 import { Progress, progressMode } from '../client/progress.js';
@@ -18,7 +19,6 @@ interface DownloadOptions {
   sessionResources: boolean; catalog?: string; out: string; parallel: string; structure: string; progress: boolean;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 /**
  * `xnat-ts download`: a project/subject/session selection, or the files of a catalog XML, into a folder,
@@ -30,10 +30,10 @@ export function registerDownloadCommand(program: Command, settings: () => Client
     .description('download sessions (or the files of a catalog XML) into a folder, resumably, verifying every file')
     .option('-s, --server <url>', 'server (default: the last one logged in to)')
     .option('-p, --project <id>', 'project to download from')
-    .option('--subject <labels>', 'only these subjects (comma-separated or repeated)', list)
-    .option('--session <labels>', 'only these sessions, by label or accession ID', list)
-    .option('--scan-type <types>', 'only scans of these types', list)
-    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', list)
+    .option('--subject <labels>', 'only these subjects (comma-separated or repeated)', commaList)
+    .option('--session <labels>', 'only these sessions, by label or accession ID', commaList)
+    .option('--scan-type <types>', 'only scans of these types', commaList)
+    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', commaList)
     .option('--no-session-resources', "leave out the sessions' own resources (keep only scans)")
     .option('-c, --catalog <file>', 'download what a catalog XML lists (XNAT download catalog or xcat) instead of a selection')
     .option('-o, --out <dir>', 'destination folder', '.')
@@ -41,8 +41,7 @@ export function registerDownloadCommand(program: Command, settings: () => Client
     .option('--structure <layout>', 'folder layout: default (as XNAT zips), simplified or improved', 'default')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: DownloadOptions) => {
-      const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(`--parallel must be a number from 1 to 64, not '${opts.parallel}'`);
+      const parallel = parallelism(opts.parallel, 64);
       if (!opts.project === !opts.catalog) throw new UsageError('Give either --project (with optional --subject/--session filters) or --catalog <file>');
       if (!['default', 'simplified', 'improved'].includes(opts.structure)) throw new UsageError(`Unknown --structure '${opts.structure}': use default, simplified or improved`);
       const client = await connect({ server: opts.server }, settings());

@@ -4,6 +4,7 @@ import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
 import { normaliseServerUrl } from '../client/credentials.js';
 import { ConflictError, UsageError } from '../client/errors.js';
+import { commaList, parallelism, repeated } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { Progress, progressMode } from '../client/progress.js';
 import { HttpError, type XnatClient } from '../client/xnat-client.js';
@@ -18,8 +19,6 @@ interface TransferOptions {
   parallel: string; progress: boolean;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `xnat-ts transfer`: copies sessions from one project to another, on the same server or between two,
@@ -34,12 +33,12 @@ export function registerTransferCommand(program: Command, settings: () => Client
     .requiredOption('--dest-project <id>', 'project to copy into')
     .option('--from <url>', 'source server (default: the last one logged in to)')
     .option('--to <url>', 'destination server (default: the source server); log in to both first')
-    .option('--subject <labels>', 'only sessions of these subjects', list)
-    .option('--session <labels>', 'only these sessions, by label or accession ID', list)
-    .option('--scan-type <types>', 'only scans of these types', list)
-    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', list)
+    .option('--subject <labels>', 'only sessions of these subjects', commaList)
+    .option('--session <labels>', 'only these sessions, by label or accession ID', commaList)
+    .option('--scan-type <types>', 'only scans of these types', commaList)
+    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', commaList)
     .option('--no-session-resources', "leave out the sessions' own resources")
-    .option('--map <subject:OLD=NEW|session:OLD=NEW>', 'new label in the destination (repeatable)', collect, [])
+    .option('--map <subject:OLD=NEW|session:OLD=NEW>', 'new label in the destination (repeatable)', repeated, [])
     .option('--label-map <file>', 'CSV of new labels: kind,old,new (kind: subject or session)')
     .option('--merge', 'add missing scans and files to destination sessions that already have the label')
     .option('--overwrite', 'with --merge, replace destination files whose content differs')
@@ -47,8 +46,7 @@ export function registerTransferCommand(program: Command, settings: () => Client
     .option('-j, --parallel <n>', 'files copied at a time', '4')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: TransferOptions) => {
-      const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(`--parallel must be a number from 1 to 64, not '${opts.parallel}'`);
+      const parallel = parallelism(opts.parallel, 64);
       if (opts.overwrite && !opts.merge) throw new UsageError('--overwrite only makes sense with --merge');
       const map = parseLabelMap(opts.map, opts.labelMap ? await fsp.readFile(opts.labelMap, 'utf8') : undefined);
       const source = await connect({ server: opts.from }, settings());

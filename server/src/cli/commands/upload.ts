@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
 import { UsageError } from '../client/errors.js';
+import { parallelism } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { runPool } from '../client/pool.js';
 import { Progress, progressMode } from '../client/progress.js';
@@ -45,8 +46,7 @@ export function registerUploadCommand(program: Command, settings: () => ClientSe
     .option('--dry-run', 'list the studies found and upload nothing')
     .option('--no-progress', 'no progress bar')
     .action(async (paths: string[], opts: UploadOptions) => {
-      const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new UsageError(`--parallel must be a number from 1 to 16, not '${opts.parallel}'`);
+      const parallel = parallelism(opts.parallel, 16);
       if (opts.to !== undefined && opts.to !== 'prearchive' && opts.to !== 'archive') throw new UsageError(`--to must be prearchive or archive, not '${opts.to}'`);
       if (opts.overwrite !== undefined && !['none', 'append', 'delete'].includes(opts.overwrite)) throw new UsageError(`--overwrite must be none, append or delete, not '${opts.overwrite}'`);
       // The DICOM reader is loaded only when it is needed: other commands start faster without it.

@@ -1,7 +1,7 @@
 import { EXPERIMENT_FIELDS, SCAN_FIELDS, SUBJECT_FIELDS } from '../../domain/fields.js';
 import { runPool } from '../client/pool.js';
 import type { XnatClient } from '../client/xnat-client.js';
-import { listSessions } from '../download/plan-selection.js';
+import { listSessions, type Selection } from '../download/plan-selection.js';
 import { dataPath, parseFileUri } from '../download/remote-file.js';
 
 /** Where a resource hangs in a session: the session itself or one of its scans. */
@@ -37,14 +37,8 @@ export interface SourceSession {
   readonly files: readonly SourceFile[];
 }
 
-export interface SourceSelection {
-  readonly project: string;
-  readonly subjects?: readonly string[];
-  readonly sessions?: readonly string[];
-  readonly scanTypes?: readonly string[];
-  readonly resources?: readonly string[];
-  readonly sessionResources: boolean;
-}
+/** The same choices as a download, without a local layout. */
+export type SourceSelection = Omit<Selection, 'structure'>;
 
 const keys = (defs: readonly { key: string }[]) => defs.map((d) => d.key);
 const nonEmpty = (row: Record<string, string>, wanted: readonly string[]) =>
