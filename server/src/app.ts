@@ -8,6 +8,7 @@ import type { DB } from './db/database.js';
 import { assertCurrent, migrateToLatest } from './db/migrate.js';
 import { createHttpServer } from './http/server.js';
 import { mergeHttpExtensions, type Feature, type FeatureFactory } from './feature.js';
+import { sharingFeature } from './features/sharing.feature.js';
 import { AccessService } from './services/access.service.js';
 import { AccessionIds } from './services/accession-ids.js';
 import { ActivityService } from './services/activity.service.js';
@@ -45,7 +46,9 @@ export interface BuildOptions {
 }
 
 /** Feature areas beyond the archive core, in the order their routes are registered. */
-const FEATURES: readonly FeatureFactory[] = [];
+const FEATURES: readonly FeatureFactory[] = [
+  sharingFeature,
+];
 
 /** The composition root: the only place that knows every concrete class. Tests build the same app. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {

@@ -133,6 +133,57 @@ export class FileStore {
     return fs.createReadStream(this.absolute(relative), range ? { start: range.start, end: range.end } : {});
   }
 
+  /**
+   * Gives the file at `fromRelative` a second name at `toRelative`: a hard link when `links` is true
+   * and the filesystem allows it (archive files are never changed in place, only replaced by rename,
+   * so sharing an inode between two projects is safe), else a byte copy synced to disk. An existing
+   * target is an error unless `replace`, which swaps it atomically.
+   */
+  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean }): Promise<'link' | 'copy'> {
+    const from = this.absolute(fromRelative);
+    const to = this.absolute(toRelative);
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    const temp = options.replace ? path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.link`) : to;
+    try {
+      const method = await linkOrCopyFile(from, temp, options.links);
+      if (temp !== to) await fsp.rename(temp, to);
+      return method;
+    } catch (e) {
+      if (temp !== to) await fsp.rm(temp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new AppError('conflict', `File already exists: ${toRelative}`);
+      if (code === 'ENOENT') throw new AppError('not_found', `File missing from the archive disk: ${fromRelative}`);
+      if (code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
+      throw e;
+    }
+  }
+
+  /** Flushes a directory's entries to disk (after placing files in it with linkOrCopy). */
+  async syncDir(relative: string): Promise<void> {
+    await syncDir(this.absolute(relative));
+  }
+
+  /** Whether files in the archive can be hard-linked (tried once with a scratch file in the staging area). */
+  async supportsHardLinks(): Promise<boolean> {
+    const probe = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.probe`);
+    try {
+      await fsp.writeFile(probe, '');
+      await fsp.link(probe, `${probe}.link`);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await fsp.rm(probe, { force: true });
+      await fsp.rm(`${probe}.link`, { force: true });
+    }
+  }
+
+  /** Bytes free for new files on the archive's filesystem. */
+  async freeBytes(): Promise<number> {
+    const s = await fsp.statfs(this.root);
+    return s.bavail * s.bsize;
+  }
+
   /** Removes a directory tree (a deleted resource, session or project). */
   async removeDir(relative: string): Promise<void> {
     const target = this.absolute(relative);
@@ -200,4 +251,26 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Link errors after which a byte copy still works (links unsupported, too many links, other device). */
+const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+async function linkOrCopyFile(from: string, to: string, links: boolean): Promise<'link' | 'copy'> {
+  if (links) {
+    try {
+      await fsp.link(from, to);
+      return 'link';
+    } catch (e) {
+      if (!LINK_UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
+  await fsp.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+  const handle = await fsp.open(to, 'r+');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  return 'copy';
 }
