@@ -9,11 +9,12 @@ import { checkLabel } from '../../domain/names.js';
 import { deleteExperimentShare, insertExperimentShare } from '../../repositories/experiment.repository.js';
 import { findProject } from '../../repositories/project.repository.js';
 import {
-  experimentLabelHolder, findExperimentPlace, findSubjectPlace, listAssessorsIn, listSubjectExperimentsIn, relabelShare, subjectLabelHolder,
+  experimentLabelHolder, findExperimentPlace, findSubjectPlace, listSubjectExperimentsIn, relabelShare, subjectLabelHolder,
 } from '../../repositories/sharing.repository.js';
 import { deleteSubjectShare, insertSubjectShare } from '../../repositories/subject.repository.js';
 import type { AccessService, ProjectGrant } from '../access.service.js';
 import type { Locator } from '../locator.js';
+import { unshareExperimentTree } from '../data-deletion.js';
 import { auditBothProjects } from './share-audit.js';
 import { resolveShareItem, scansFollowTheirSession, type ShareItem, type ShareItemRef } from './share-target.js';
 
@@ -207,14 +208,7 @@ export class ShareService {
   }
 
   private async unshareExperimentRows(trx: Db, item: ShareItem, destId: string): Promise<string[]> {
-    const assessors = await listAssessorsIn(trx, item.id, destId);
-    const owned = assessors.filter((a) => !a.isShared);
-    if (owned.length > 0) {
-      throw conflict(`Project ${destId} owns assessors of ${item.what} (${owned.map((a) => a.label).join(', ')}): unsharing would orphan them; delete or move them first`);
-    }
-    for (const a of assessors) await deleteExperimentShare(trx, a.id, destId);
-    await deleteExperimentShare(trx, item.id, destId);
-    return assessors.map((a) => a.id);
+    return unshareExperimentTree(trx, item.id, destId, item.what);
   }
 
   /** Scans come with their session: sharing one is accepted when its session is already there. */
