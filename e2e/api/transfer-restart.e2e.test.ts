@@ -25,8 +25,10 @@ for (const dialect of testDialects()) {
         dbUrl = pg.url;
         cleanups.push(pg.drop);
       }
-      // A small disk budget keeps the transfer running long enough to be killed in the middle.
-      const env = { XNAT_TS_JOBS_LEASE_SECONDS: '2', XNAT_TS_JOBS_POLL_MILLIS: '200', XNAT_TS_TRANSFER_MAX_BYTES_PER_SECOND: String(256 * 1024) };
+      // Byte copies under a small disk budget keep the transfer running long enough to be killed in the middle.
+      const env = {
+        XNAT_TS_JOBS_LEASE_SECONDS: '2', XNAT_TS_JOBS_POLL_MILLIS: '200', XNAT_TS_TRANSFER_HARD_LINKS: 'false', XNAT_TS_TRANSFER_MAX_BYTES_PER_SECOND: String(256 * 1024),
+      };
       const first = await startServer({ dataDir, dbUrl, env });
       cleanups.push(() => first.stop());
       const call = (server: RunningTestServer, method: string, url: string, body?: string | Buffer, type?: string) =>

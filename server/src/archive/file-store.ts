@@ -136,25 +136,80 @@ export class FileStore {
   /**
    * Gives the file at `fromRelative` a second name at `toRelative`: a hard link when `links` is true
    * and the filesystem allows it (archive files are never changed in place, only replaced by rename,
-   * so sharing an inode between two projects is safe), else a byte copy synced to disk. An existing
-   * target is an error unless `replace`, which swaps it atomically.
+   * so sharing an inode between two projects is safe), else a byte copy made in one pass that also
+   * hashes what it writes, synced to disk and renamed into place. An existing target is a conflict
+   * unless `replace`. `onChunk` sees each copied chunk (rate limits, cancellation).
    */
-  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean }): Promise<'link' | 'copy'> {
+  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean; onChunk?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
     const from = this.absolute(fromRelative);
     const to = this.absolute(toRelative);
     await fsp.mkdir(path.dirname(to), { recursive: true });
-    const temp = options.replace ? path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.link`) : to;
+    const temp = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.copy`);
     try {
-      const method = await linkOrCopyFile(from, temp, options.links);
-      if (temp !== to) await fsp.rename(temp, to);
-      return method;
+      if (options.links) {
+        try {
+          if (options.replace) {
+            await fsp.link(from, temp);
+            await fsp.rename(temp, to);
+          } else {
+            await fsp.link(from, to);
+          }
+          return { method: 'link' };
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new AppError('conflict', `File already exists: ${toRelative}`);
+          if (!LINK_UNSUPPORTED.has(code ?? '')) throw e;
+        }
+      }
+      const hash = crypto.createHash('md5');
+      let size = 0;
+      await pipeline(
+        fs.createReadStream(from, { highWaterMark: 1024 * 1024 }),
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            size += chunk.length;
+            await options.onChunk?.(chunk.length);
+            yield chunk;
+          }
+        },
+        fs.createWriteStream(temp, { flags: 'wx', flush: true }),
+      );
+      await this.moveInto(temp, to, toRelative, options.replace ?? false);
+      return { method: 'copy', size, md5: hash.digest('hex') };
     } catch (e) {
-      if (temp !== to) await fsp.rm(temp, { force: true });
+      await fsp.rm(temp, { force: true });
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new AppError('conflict', `File already exists: ${toRelative}`);
       if (code === 'ENOENT') throw new AppError('not_found', `File missing from the archive disk: ${fromRelative}`);
       if (code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
       throw e;
+    }
+  }
+
+  /** Device and inode of a file: two names with the same identity are the same bytes. */
+  async identity(relative: string): Promise<{ dev: number; ino: number; size: number } | undefined> {
+    try {
+      const s = await fsp.stat(this.absolute(relative));
+      return s.isFile() ? { dev: s.dev, ino: s.ino, size: s.size } : undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Renames a staged file to its place; without `replace` an existing target is a conflict (link() refuses to overwrite). */
+  private async moveInto(temp: string, target: string, relative: string, replace: boolean): Promise<void> {
+    if (replace) {
+      await fsp.rename(temp, target);
+      return;
+    }
+    try {
+      await fsp.link(temp, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new AppError('conflict', `File already exists: ${relative}`);
+      throw e;
+    } finally {
+      await fsp.rm(temp, { force: true });
     }
   }
 
@@ -256,21 +311,5 @@ async function syncDir(dir: string): Promise<void> {
 /** Link errors after which a byte copy still works (links unsupported, too many links, other device). */
 const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
 
-async function linkOrCopyFile(from: string, to: string, links: boolean): Promise<'link' | 'copy'> {
-  if (links) {
-    try {
-      await fsp.link(from, to);
-      return 'link';
-    } catch (e) {
-      if (!LINK_UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
-    }
-  }
-  await fsp.copyFile(from, to, fs.constants.COPYFILE_EXCL);
-  const handle = await fsp.open(to, 'r+');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  return 'copy';
-}
+/** How a file got its second name; a copy reports the size and MD5 of the bytes it wrote. */
+export type LinkOrCopy = { readonly method: 'link' } | { readonly method: 'copy'; readonly size: number; readonly md5: string };

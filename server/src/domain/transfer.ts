@@ -28,6 +28,12 @@ export interface TransferRequest {
   readonly resources: readonly string[] | null;
   /** Bring the image assessors of each session along (default true; a move always does). */
   readonly includeAssessors: boolean;
+  /**
+   * Read hard-linked files back and check their MD5 too (default false). A hard link is verified as
+   * the very file of the source; reading it back also checks the source's disk. Byte copies are
+   * always hashed as they are written.
+   */
+  readonly verifyContent: boolean;
   readonly reason?: string;
 }
 

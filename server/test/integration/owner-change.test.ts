@@ -67,16 +67,16 @@ for (const dialect of testDialects()) {
       assert.equal(own.status, 409);
     });
 
-    it('refuses, changing nothing, when a file does not read back as its catalog says', async () => {
+    it('refuses, changing nothing, when a file is missing from the disk', async () => {
       const file = path.join(archive(), 'ALPHA/arc001/MR1/RESOURCES/NOTES/n.txt');
-      await fs.writeFile(file, 'NOTES'); // same size, other bytes: the disk no longer matches the catalog
+      await fs.rename(file, `${file}.away`);
       const res = await alice.put(`/data/projects/ALPHA/subjects/S01/projects/BETA`, { query: { primary: 'true', label: 'B01' } });
       assert.equal(res.status, 409, res.text);
-      assert.match(res.text, /did not read back as their catalog says .*n\.txt: md5.*nothing was changed/);
+      assert.match(res.text, /1 file\(s\) do not match their catalog \(for example ALPHA\/arc001\/MR1\/RESOURCES\/NOTES\/n\.txt: missing.*nothing was changed/);
       assert.equal((await alice.get(`/data/subjects/${subjectId}?format=json`)).json().items[0].data_fields.project, 'ALPHA');
-      assert.equal(await exists(path.join(archive(), 'BETA/subjects')), false, 'the new copies were removed');
+      assert.equal(await exists(path.join(archive(), 'BETA/subjects')), false, 'the new names were removed');
       assert.equal(await exists(path.join(archive(), 'BETA/arc001')), false);
-      await fs.writeFile(file, 'notes');
+      await fs.rename(`${file}.away`, file);
     });
 
     it('moves a subject with its experiments, assessors and files into the new owner, without copying bytes', async () => {
@@ -131,6 +131,43 @@ for (const dialect of testDialects()) {
       assert.equal(change.details.verification.passed, true);
       assert.equal(change.details.verification.files, 5);
       assert.deepEqual(change.details.moved.map((m: { labelAfter: string }) => m.labelAfter), ['B01', 'MR1', 'QC1']);
+    });
+  });
+}
+
+for (const dialect of testDialects()) {
+  describe(`change of owner with byte copies (${dialect})`, () => {
+    let t: TestApp;
+    let alice: ApiClient;
+
+    before(async () => {
+      t = await buildTestApp(dialect, { 'transfers.hardLinks': false });
+      alice = await t.user('alice');
+      await makeProject(alice, 'ALPHA');
+      await makeProject(alice, 'BETA');
+      await makeSubject(alice, 'ALPHA', 'S01');
+      await makeSession(alice, 'ALPHA', 'S01', 'MR1');
+      assert.equal((await alice.upload('/data/projects/ALPHA/experiments/MR1/resources/RAW/files/data.bin', 'original')).status, 200);
+    });
+    after(() => t.close());
+
+    it('refuses when a copy does not hash to the catalog MD5, changing nothing', async () => {
+      const file = path.join(t.dataDir, 'archive/ALPHA/arc001/MR1/RESOURCES/RAW/data.bin');
+      await fs.writeFile(file, 'ORIGINAL'); // same size, other bytes: the disk no longer matches the catalog
+      const res = await alice.put('/data/projects/ALPHA/subjects/S01/projects/BETA', { query: { primary: 'true' } });
+      assert.equal(res.status, 409, res.text);
+      assert.match(res.text, /do not match their catalog \(for example BETA\/arc001\/MR1\/RESOURCES\/RAW\/data\.bin: md5.*nothing was changed/);
+      assert.equal((await alice.get('/data/projects/ALPHA/subjects/S01/experiments/MR1/resources/RAW/files/data.bin')).text, 'ORIGINAL');
+      assert.equal(await exists(path.join(t.dataDir, 'archive/BETA')), false);
+      await fs.writeFile(file, 'original');
+    });
+
+    it('copies the bytes, checks them, and removes the old files', async () => {
+      const res = await alice.put('/data/projects/ALPHA/subjects/S01/projects/BETA', { query: { primary: 'true' } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal((await alice.get('/data/projects/BETA/subjects/S01/experiments/MR1/resources/RAW/files/data.bin')).text, 'original');
+      assert.equal(await exists(path.join(t.dataDir, 'archive/ALPHA/arc001/MR1')), false);
+      assert.equal((await fs.stat(path.join(t.dataDir, 'archive/BETA/arc001/MR1/RESOURCES/RAW/data.bin'))).nlink, 1);
     });
   });
 }

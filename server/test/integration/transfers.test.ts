@@ -206,7 +206,8 @@ for (const dialect of testDialects()) {
       await makeSession(alice, 'ALPHA', 'S04', 'MR4');
       await upload(alice, '/data/projects/ALPHA/subjects/S04/experiments/MR4/resources/RAW/files/data.bin', 'original');
       await fs.writeFile(path.join(t.dataDir, 'archive/ALPHA/arc001/MR4/RESOURCES/RAW/data.bin'), 'ORIGINAL'); // silent corruption
-      const id = await startTransfer(alice, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S04'], mode: 'move' });
+      // With hard links, verifyContent reads every file back, which also finds a source that rotted on disk.
+      const id = await startTransfer(alice, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S04'], mode: 'move', verifyContent: true });
       const done = await waitForTransfer(alice, id);
       assert.equal(done.state, 'failed');
       const report = done.report;
@@ -214,7 +215,7 @@ for (const dialect of testDialects()) {
       assert.equal(report.sourceDeleted, false);
       assert.equal(report.sourceKeptReason, 'The verification failed, so nothing was deleted from the source');
       assert.deepEqual(report.experiments.map((e: any) => [e.sourceLabel, e.status]), [['MR4', 'failed']]);
-      assert.match(report.experiments[0].error, /did not read back as the source catalog says .*data\.bin: md5/);
+      assert.match(report.experiments[0].error, /1 file\(s\) do not match the source catalog \(for example GAMMA\/arc001\/MR4\/RESOURCES\/RAW\/data\.bin: md5/);
       assert.ok(report.verification.problems.some((p: any) => p.kind === 'missing-experiment' && p.item === 'experiment MR4'));
       assert.match(report.message, /verification FAILED .* the source was kept/);
       assert.equal((await alice.get('/data/projects/ALPHA/subjects/S04/experiments/MR4/resources/RAW/files/data.bin')).text, 'ORIGINAL');
@@ -243,8 +244,8 @@ for (const dialect of testDialects()) {
     const chunk = Buffer.alloc(64 * 1024, 7);
 
     before(async () => {
-      // A slow disk budget makes the transfers last long enough to be caught in the middle.
-      t = await buildTestApp(dialect, { 'transfers.maxBytesPerSecond': 256 * 1024, 'jobs.leaseSeconds': 2 });
+      // Byte copies under a small disk budget last long enough to be caught in the middle.
+      t = await buildTestApp(dialect, { 'transfers.hardLinks': false, 'transfers.maxBytesPerSecond': 256 * 1024, 'jobs.leaseSeconds': 2 });
       alice = await t.user('alice');
       await makeProject(alice, 'SRC');
       await makeProject(alice, 'DST');
@@ -296,6 +297,21 @@ for (const dialect of testDialects()) {
       const events = (await alice.get('/xapi/activity?project=DST&limit=200')).json().events as any[];
       const copies = events.filter((e) => e.action === 'copy' && e.entityType === 'experiment' && e.details.transfer === id);
       assert.deepEqual(copies.map((e) => e.label).sort(), ['MRA', 'MRB', 'MRC', 'MRD'], 'no session was copied twice');
+      assert.equal(done.report.method, 'copy');
+      const copy = await fs.stat(path.join(t.dataDir, 'archive/DST/arc001/MRA/RESOURCES/RAW/0.bin'));
+      assert.equal(copy.nlink, 1, 'a byte copy, not a link');
+    });
+
+    it('fails a byte copy whose bytes do not hash to the source catalog', async () => {
+      await makeSubject(alice, 'SRC', 'SE');
+      await makeSession(alice, 'SRC', 'SE', 'MRE');
+      assert.equal((await alice.upload('/data/projects/SRC/experiments/MRE/resources/RAW/files/x.bin', 'abcdef')).status, 200);
+      await fs.writeFile(path.join(t.dataDir, 'archive/SRC/arc001/MRE/RESOURCES/RAW/x.bin'), 'abcdeF');
+      const id = await startTransfer(alice, { source: 'SRC', destination: 'DST', experiments: ['MRE'] });
+      const done = await waitForTransfer(alice, id);
+      assert.equal(done.state, 'failed');
+      assert.match(done.report.experiments[0].error, /do not match the source catalog .*x\.bin: md5/);
+      assert.equal((await alice.get('/data/projects/DST/experiments/MRE')).status, 404);
     });
   });
 }

@@ -4,7 +4,7 @@ import type { Transfer, TransferRequest, TransferState } from '../../domain/tran
 import type { TransferService } from '../../services/transfers/transfer.service.js';
 import { bool, jsonObject, str, stringMap, strings } from './json-body.js';
 
-const FIELDS = ['source', 'destination', 'mode', 'dryRun', 'all', 'subjects', 'experiments', 'subjectLabels', 'experimentLabels', 'scans', 'resources', 'includeAssessors', 'reason'];
+const FIELDS = ['source', 'destination', 'mode', 'dryRun', 'all', 'subjects', 'experiments', 'subjectLabels', 'experimentLabels', 'scans', 'resources', 'includeAssessors', 'verifyContent', 'reason'];
 const STATES: readonly TransferState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** The transfers API (docs/sharing-and-transfers.md): dry run, start, follow, list, cancel. */
@@ -51,7 +51,7 @@ export function parseTransferRequest(body: Record<string, unknown>): TransferReq
     source: str(body, 'source', true), destination: str(body, 'destination', true), mode,
     all: bool(body, 'all', false), subjects: strings(body, 'subjects') ?? [], experiments: strings(body, 'experiments') ?? [],
     subjectLabels: stringMap(body, 'subjectLabels'), experimentLabels: stringMap(body, 'experimentLabels'),
-    scans, resources, includeAssessors, reason: str(body, 'reason'),
+    scans, resources, includeAssessors, verifyContent: bool(body, 'verifyContent', false), reason: str(body, 'reason'),
   };
 }
 

@@ -17,7 +17,7 @@ import { findSubjectById } from '../../repositories/subject.repository.js';
 import type { AccessService, ProjectGrant } from '../access.service.js';
 import type { Locator } from '../locator.js';
 import type { ResourceService } from '../resource.service.js';
-import { placeCopies, removeQuietly, verifyCopies, type FileToCopy } from '../transfers/verified-copy.js';
+import { copyAndVerify, removeQuietly, type FileToCopy } from '../transfers/verified-copy.js';
 import { planOwnerChange, type OwnerChangePlan } from './owner-change-plan.js';
 import { auditBothProjects } from './share-audit.js';
 import { resolveShareItem, scansFollowTheirSession, type ShareItem, type ShareItemRef } from './share-target.js';
@@ -36,9 +36,10 @@ export interface OwnerChangeOutcome {
 /**
  * XNAT's change of primary project (`PUT .../projects/{dest}?primary=true`): the destination
  * becomes the owner; rows change owner and the files move into the new owner's tree. Files are
- * given their new names first (hard links, or copies where links are impossible), read back and
- * checked against their MD5s, then the rows change in one transaction, and only then are the old
- * names removed: nothing is copied twice and a failure at any step leaves the old owner intact.
+ * given their new names first (hard links, or copies hashed as they are written), checked against
+ * their catalog (a link must be the very same file, a copy must have the catalog's MD5), then the
+ * rows change in one transaction, and only then are the old names removed: nothing is copied twice
+ * and a failure at any step leaves the old owner intact.
  */
 export class OwnerChangeService {
   constructor(
@@ -62,11 +63,11 @@ export class OwnerChangeService {
     const newDirs = plan.resources.map((r) => r.toDir);
     const bytes = copies.reduce((n, c) => n + c.size, 0);
     try {
-      const placed = await placeCopies(this.store, copies, { links: this.options.links });
+      const placed = await copyAndVerify(this.store, copies, { links: this.options.links });
       for (const dir of newDirs) if (await this.store.isNonEmptyDir(dir)) await this.store.syncDir(dir);
-      const problems = await verifyCopies(this.store, copies);
+      const problems = placed.problems;
       if (problems.length > 0) {
-        throw new AppError('conflict', `Change of owner refused: ${problems.length} file(s) did not read back as their catalog says (for example ${problems[0]!.path}: ${problems[0]!.kind}); nothing was changed`, { problems: problems.slice(0, 50) });
+        throw new AppError('conflict', `Change of owner refused: ${problems.length} file(s) do not match their catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found}); nothing was changed`, { problems: problems.slice(0, 50) });
       }
       await withTransaction(this.db, async (trx) => {
         await this.recheck(trx, item, plan);

@@ -48,7 +48,7 @@ export class TransferRunner {
     const progress = new ProgressTracker(resumedProgress(transfer, checkpoint), (p) => updateTransfer(this.db, transferId, { progress: p }));
     const run: CopyRun = {
       transferId, sourceId: transfer.source, destId: transfer.destination, actor, reason: transfer.request.reason,
-      filter: transfer.request.resources, links: this.options.links, throttle: new Throttle(this.options.maxBytesPerSecond),
+      filter: transfer.request.resources, links: this.options.links, verifyContent: transfer.request.verifyContent, throttle: new Throttle(this.options.maxBytesPerSecond),
       signal: job.signal, checkpoint,
       onCopied: (b) => progress.copied(b),
       onVerified: (b) => progress.verified(b),

@@ -22,7 +22,7 @@ import { experimentFingerprint, subjectFingerprint } from './fingerprint.js';
 import type { TransferCheckpoint } from './transfer-checkpoint.js';
 import { planExperiment, planSubject, type ExperimentPlan, type ResourceFilter, type ResourcePlan } from './transfer-plan.js';
 import type { Throttle } from './throttle.js';
-import { placeCopies, removeQuietly, verifyCopies, type FileToCopy, type VerifyProblem } from './verified-copy.js';
+import { copyAndVerify, removeQuietly, type FileToCopy, type VerifyProblem } from './verified-copy.js';
 
 /** A step that could not be done; the transfer records it and goes on with the other steps. */
 export class StepFailed extends Error {
@@ -39,6 +39,8 @@ export interface CopyRun {
   readonly reason?: string;
   readonly filter: ResourceFilter;
   readonly links: boolean;
+  /** Read hard links back too (the request's verifyContent). */
+  readonly verifyContent: boolean;
   readonly throttle: Throttle;
   readonly signal: AbortSignal;
   readonly checkpoint: TransferCheckpoint;
@@ -181,11 +183,13 @@ export class UnitCopier {
     };
     await updateTransfer(this.db, run.transferId, { checkpoint: run.checkpoint });
     try {
-      const counts = await placeCopies(this.store, copies, { links: run.links, signal: run.signal, throttle: run.throttle, onFile: (b) => run.onCopied(b) });
+      const counts = await copyAndVerify(this.store, copies, {
+        links: run.links, verifyContent: run.verifyContent, signal: run.signal, throttle: run.throttle, onCopied: (b) => run.onCopied(b), onVerified: (b) => run.onVerified(b),
+      });
+      const problems = counts.problems;
       for (const p of placed) if (p.plan.copy.length > 0) await this.store.syncDir(p.dir);
-      const problems = await verifyCopies(this.store, copies, { signal: run.signal, throttle: run.throttle, onFile: (b) => run.onVerified(b) });
       if (problems.length > 0) {
-        throw new StepFailed(`${problems.length} file(s) did not read back as the source catalog says (for example ${problems[0]!.path}: ${problems[0]!.kind} expected ${problems[0]!.expected}, found ${problems[0]!.found})`, problems);
+        throw new StepFailed(`${problems.length} file(s) do not match the source catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found})`, problems);
       }
       const ids = await this.commitCheckpoint(run, async (trx, cp) => {
         await this.recheckMerges(trx, placed);

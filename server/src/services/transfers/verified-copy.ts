@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { FileStore } from '../../archive/file-store.js';
+import type { FileStore, LinkOrCopy } from '../../archive/file-store.js';
+import { isAppError } from '../../domain/errors.js';
 import type { StopReason } from '../../jobs/job-types.js';
 import { forEachLimited, type Throttle } from './throttle.js';
 
@@ -12,7 +13,8 @@ export interface FileToCopy {
 }
 
 export interface VerifyProblem {
-  readonly kind: 'missing' | 'size' | 'md5';
+  /** missing: no file; size/md5: other content than the catalog says; not-same-file: a link that is not the source's file. */
+  readonly kind: 'missing' | 'size' | 'md5' | 'not-same-file';
   /** Archive-relative path of the copy that failed. */
   readonly path: string;
   readonly expected: string;
@@ -22,12 +24,13 @@ export interface VerifyProblem {
 export interface CopyOptions {
   /** Use hard links where the filesystem allows them. */
   readonly links: boolean;
-  /** Replace an existing target (an orphan left by an interrupted attempt). */
-  readonly replace?: boolean;
+  /** Also read hard-linked files back and check their MD5 (byte copies are always checked). */
+  readonly verifyContent?: boolean;
   readonly signal?: AbortSignal;
   readonly throttle?: Throttle;
-  /** Called after each file with its size (progress reporting). */
-  readonly onFile?: (bytes: number) => void;
+  /** Called after each file is in place, and after it is verified, with its size (progress). */
+  readonly onCopied?: (bytes: number) => void;
+  readonly onVerified?: (bytes: number) => void;
 }
 
 /** Thrown when the work was asked to stop (cancel, shutdown) between files. */
@@ -44,37 +47,51 @@ export function checkStop(signal: AbortSignal | undefined): void {
 /** Several files at once keep the disk busy while one is being hashed. */
 const PARALLEL_FILES = 4;
 
-/** Links or copies every file into place; returns how many were hard links and how many byte copies. */
-export async function placeCopies(store: FileStore, files: readonly FileToCopy[], options: CopyOptions): Promise<{ links: number; copies: number }> {
-  const counts = { links: 0, copies: 0 };
+/**
+ * Gives every file its new name and verifies it against the source's catalog. A byte copy is
+ * hashed as it is written and must match the catalog's size and MD5; a hard link must be the very
+ * file of the source (same device and inode, so the same bytes) with the catalog's size, and with
+ * `verifyContent` is also read back and hashed. Returns what was done and every mismatch.
+ */
+export async function copyAndVerify(store: FileStore, files: readonly FileToCopy[], options: CopyOptions): Promise<{ links: number; copies: number; problems: VerifyProblem[] }> {
+  const result = { links: 0, copies: 0, problems: [] as VerifyProblem[] };
+  const onChunk = async (n: number) => {
+    await options.throttle?.take(n, options.signal);
+    checkStop(options.signal);
+  };
   await forEachLimited(files, PARALLEL_FILES, async (f) => {
     checkStop(options.signal);
-    const method = await store.linkOrCopy(f.from, f.to, { links: options.links, replace: options.replace });
-    if (method === 'link') counts.links++;
-    else {
-      counts.copies++;
-      await options.throttle?.take(f.size, options.signal);
+    let placed: LinkOrCopy;
+    try {
+      placed = await store.linkOrCopy(f.from, f.to, { links: options.links, onChunk });
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'not_found') throw e;
+      result.problems.push({ kind: 'missing', path: f.from, expected: `${f.size} bytes`, found: 'the source file is missing from the disk' });
+      return;
     }
-    options.onFile?.(f.size);
+    options.onCopied?.(f.size);
+    const problem = placed.method === 'copy'
+      ? (result.copies++, contentProblem(f, placed))
+      : (result.links++, options.verifyContent ? contentProblem(f, await hashArchiveFile(store, f.to, options)) : await identityProblem(store, f));
+    if (problem) result.problems.push(problem);
+    options.onVerified?.(f.size);
   });
-  return counts;
+  return result;
 }
 
-/**
- * Reads every copy back from the disk and compares its size and MD5 with what the source's catalog
- * says; returns what does not match (empty when all is well).
- */
-export async function verifyCopies(store: FileStore, files: readonly FileToCopy[], options: Pick<CopyOptions, 'signal' | 'throttle' | 'onFile'> = {}): Promise<VerifyProblem[]> {
-  const problems: VerifyProblem[] = [];
-  await forEachLimited(files, PARALLEL_FILES, async (f) => {
-    checkStop(options.signal);
-    const found = await hashArchiveFile(store, f.to, options);
-    if (!found) problems.push({ kind: 'missing', path: f.to, expected: `${f.size} bytes`, found: 'no file' });
-    else if (found.size !== f.size) problems.push({ kind: 'size', path: f.to, expected: String(f.size), found: String(found.size) });
-    else if (found.md5 !== f.md5) problems.push({ kind: 'md5', path: f.to, expected: f.md5, found: found.md5 });
-    options.onFile?.(f.size);
-  });
-  return problems;
+function contentProblem(f: FileToCopy, found: { size: number; md5: string } | undefined): VerifyProblem | undefined {
+  if (!found) return { kind: 'missing', path: f.to, expected: `${f.size} bytes`, found: 'no file' };
+  if (found.size !== f.size) return { kind: 'size', path: f.to, expected: String(f.size), found: String(found.size) };
+  if (found.md5 !== f.md5) return { kind: 'md5', path: f.to, expected: f.md5, found: found.md5 };
+  return undefined;
+}
+
+async function identityProblem(store: FileStore, f: FileToCopy): Promise<VerifyProblem | undefined> {
+  const [source, copy] = await Promise.all([store.identity(f.from), store.identity(f.to)]);
+  if (!copy || !source) return { kind: 'missing', path: f.to, expected: `${f.size} bytes`, found: 'no file' };
+  if (copy.dev !== source.dev || copy.ino !== source.ino) return { kind: 'not-same-file', path: f.to, expected: `inode ${source.ino}`, found: `inode ${copy.ino}` };
+  if (copy.size !== f.size) return { kind: 'size', path: f.to, expected: String(f.size), found: String(copy.size) };
+  return undefined;
 }
 
 /** Size and MD5 of an archive file as it is on disk; undefined when it is missing. */
