@@ -1,7 +1,8 @@
 // Copies a generated 2 GB project between two projects on the same server with POST /xapi/transfers
 // and compares it with `cp -r` of the same files on the same disk.
 // Usage: npm run bench -- transfer [--gb 2] [--file-mb 1] [--runs 3] [--keep]
-// Prints medians: seconds, MB/s, the server's peak RSS during the transfer (VmHWM), and ratios to cp -r.
+// Prints medians: seconds, MB/s, the server's peak RSS during the transfer (VmHWM, reset before each
+// run) beside its RSS just before, and ratios to cp -r and to cp -r followed by sync.
 // Page cache: every run starts warm (the files were just written or read); nothing drops caches.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -71,9 +72,9 @@ function timeCp(from: string, to: string, sync: boolean): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-async function peakRss(server: RunningTestServer): Promise<number> {
+async function memory(server: RunningTestServer, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await fs.readFile(`/proc/${server.process.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
 }
 
 async function resetPeak(server: RunningTestServer): Promise<void> {
@@ -81,17 +82,19 @@ async function resetPeak(server: RunningTestServer): Promise<void> {
   await fs.writeFile(`/proc/${server.process.pid}/clear_refs`, '5').catch(() => undefined);
 }
 
-async function transferRuns(dataDir: string, hardLinks: boolean): Promise<{ seconds: number[]; rss: number[]; method: string }> {
+async function transferRuns(dataDir: string, hardLinks: boolean): Promise<{ seconds: number[]; rss: number[]; idle: number[]; method: string }> {
   const server = await startServer({ dataDir, env: { XNAT_TS_ADMIN_PASSWORD: ADMIN.password, XNAT_TS_TRANSFER_HARD_LINKS: String(hardLinks), XNAT_TS_JOBS_POLL_MILLIS: '100' } });
   const headers = { ...basicAuth(ADMIN.login, ADMIN.password), 'content-type': 'application/json' };
   const seconds: number[] = [];
   const rss: number[] = [];
+  const idle: number[] = [];
   let method = '';
   try {
     for (let run = 0; run < RUNS; run++) {
       const dest = `DST_${hardLinks ? 'L' : 'C'}${run}`;
       await fetch(`${server.url}/data/projects/${dest}`, { method: 'PUT', headers });
       await resetPeak(server);
+      idle.push(await memory(server, 'VmRSS'));
       const t0 = process.hrtime.bigint();
       const res = await fetch(`${server.url}/xapi/transfers`, { method: 'POST', headers, body: JSON.stringify({ source: 'SRC', destination: dest, all: true }) });
       if (res.status !== 202) throw new Error(`transfer refused: ${res.status} ${await res.text()}`);
@@ -105,7 +108,7 @@ async function transferRuns(dataDir: string, hardLinks: boolean): Promise<{ seco
       const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
       if (t.state !== 'succeeded' || !t.report.verification.passed) throw new Error(`transfer ${t.state}: ${t.report.message}`);
       seconds.push(elapsed);
-      rss.push(await peakRss(server));
+      rss.push(await memory(server, 'VmHWM'));
       method = t.report.method;
       console.log(`  ${hardLinks ? 'hard links' : 'byte copies'} run ${run + 1}: ${elapsed.toFixed(2)} s (${t.report.message})`);
       await fetch(`${server.url}/data/projects/${dest}?removeFiles=true`, { method: 'DELETE', headers });
@@ -113,7 +116,7 @@ async function transferRuns(dataDir: string, hardLinks: boolean): Promise<{ seco
   } finally {
     await server.stop();
   }
-  return { seconds, rss, method };
+  return { seconds, rss, idle, method };
 }
 
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'xnat-ts-bench-transfer-'));
@@ -134,16 +137,18 @@ try {
   console.log(`  cp -r: ${cp.map((s) => s.toFixed(2)).join(', ')} s; cp -r + sync: ${cpSync.map((s) => s.toFixed(2)).join(', ')} s`);
   const links = await transferRuns(dataDir, true);
   const copies = await transferRuns(dataDir, false);
-  const row = (name: string, secs: number[], rss?: number[]) => {
+  const mib = (xs?: number[]) => (xs ? `${(median(xs) / 2 ** 20).toFixed(0).padStart(6)} MiB` : '     -    ');
+  const row = (name: string, secs: number[], rss?: number[], idle?: number[]) => {
     const m = median(secs);
-    return `${name.padEnd(34)} ${m.toFixed(2).padStart(7)} s ${(mb(bytes) / m).toFixed(0).padStart(7)} MB/s ${rss ? `${(median(rss) / 2 ** 20).toFixed(0).padStart(6)} MiB` : '     - '}  ${(m / median(cp)).toFixed(2)}× cp -r`;
+    return `${name.padEnd(30)} ${m.toFixed(2).padStart(7)} s ${(mb(bytes) / m).toFixed(0).padStart(7)} MB/s ${mib(rss)} ${mib(idle)}  ${(m / median(cp)).toFixed(2)}× cp -r  ${(m / median(cpSync)).toFixed(2)}× cp -r + sync`;
   };
-  console.log(`\n${(mb(bytes) / 1000).toFixed(2)} GB, ${sessions * SCANS_PER_SESSION * FILES_PER_SCAN} files, median of ${RUNS} runs (time includes verification: every copy read back and MD5-checked)`);
-  console.log(`${''.padEnd(34)} ${'time'.padStart(9)} ${'rate'.padStart(12)} ${'peak RSS'.padStart(10)}`);
+  console.log(`\n${(mb(bytes) / 1000).toFixed(2)} GB, ${sessions * SCANS_PER_SESSION * FILES_PER_SCAN} files, median of ${RUNS} runs, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} CPUs`);
+  console.log('transfer time = POST /xapi/transfers until GET shows it finished, verification included (hard links: same inode and size as the source; byte copies: MD5 of every byte written)');
+  console.log(`${''.padEnd(30)} ${'time'.padStart(9)} ${'rate'.padStart(12)} ${'peak RSS'.padStart(10)} ${'idle RSS'.padStart(10)}`);
   console.log(row('cp -r', cp));
   console.log(row('cp -r + sync', cpSync));
-  console.log(row(`xnat-ts transfer (${links.method})`, links.seconds, links.rss));
-  console.log(row(`xnat-ts transfer (${copies.method})`, copies.seconds, copies.rss));
+  console.log(row(`xnat-ts transfer (${links.method})`, links.seconds, links.rss, links.idle));
+  console.log(row(`xnat-ts transfer (${copies.method})`, copies.seconds, copies.rss, copies.idle));
 } finally {
   if (!KEEP) await fs.rm(root, { recursive: true, force: true });
 }

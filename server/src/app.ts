@@ -95,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await stopFeatures();
       await http.close();
       await database.close();
+      await store.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../domain/errors.js';
+import { CopyWorkers } from './copy-workers.js';
 import { resolveInside, STAGING_DIR } from './layout.js';
 
 /** A file fully written and synced in the staging area, not yet visible in the archive. */
@@ -36,6 +37,7 @@ export interface StoredFileInfo {
 export class FileStore {
   readonly root: string;
   private readonly stagingRoot: string;
+  private readonly workers = new CopyWorkers();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -136,11 +138,11 @@ export class FileStore {
   /**
    * Gives the file at `fromRelative` a second name at `toRelative`: a hard link when `links` is true
    * and the filesystem allows it (archive files are never changed in place, only replaced by rename,
-   * so sharing an inode between two projects is safe), else a byte copy made in one pass that also
-   * hashes what it writes, synced to disk and renamed into place. An existing target is a conflict
-   * unless `replace`. `onChunk` sees each copied chunk (rate limits, cancellation).
+   * so sharing an inode between two projects is safe), else a byte copy made in one pass on a worker
+   * thread that also hashes what it writes, synced to disk and renamed into place. An existing target
+   * is a conflict unless `replace`. `onCopied` runs after a byte copy (rate limits, cancellation).
    */
-  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean; onChunk?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
+  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean; onCopied?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
     const from = this.absolute(fromRelative);
     const to = this.absolute(toRelative);
     await fsp.mkdir(path.dirname(to), { recursive: true });
@@ -161,22 +163,10 @@ export class FileStore {
           if (!LINK_UNSUPPORTED.has(code ?? '')) throw e;
         }
       }
-      const hash = crypto.createHash('md5');
-      let size = 0;
-      await pipeline(
-        fs.createReadStream(from, { highWaterMark: 1024 * 1024 }),
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            size += chunk.length;
-            await options.onChunk?.(chunk.length);
-            yield chunk;
-          }
-        },
-        fs.createWriteStream(temp, { flags: 'wx', flush: true }),
-      );
+      const copied = await this.workers.copy(from, temp);
+      await options.onCopied?.(copied.size);
       await this.moveInto(temp, to, toRelative, options.replace ?? false);
-      return { method: 'copy', size, md5: hash.digest('hex') };
+      return { method: 'copy', ...copied };
     } catch (e) {
       await fsp.rm(temp, { force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -184,6 +174,21 @@ export class FileStore {
       if (code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
       throw e;
     }
+  }
+
+  /** Size and MD5 of an archive file as it is on disk (read on a worker thread); undefined when missing. */
+  async hash(relative: string): Promise<{ size: number; md5: string } | undefined> {
+    try {
+      return await this.workers.hash(this.absolute(relative));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Stops the worker threads (when the app closes). */
+  async close(): Promise<void> {
+    await this.workers.close();
   }
 
   /** Device and inode of a file: two names with the same identity are the same bytes. */

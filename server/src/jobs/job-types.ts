@@ -1,3 +1,5 @@
+import type { Db } from '../db/database.js';
+
 export type { Job, JobState } from '../domain/job.js';
 
 /**
@@ -26,6 +28,11 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Records a small progress summary on the job row (throttled by the caller). */
   progress(summary: Record<string, unknown>): Promise<void>;
+  /**
+   * Whether this worker still holds the job, read through `db` (pass the transaction that commits
+   * the work): a worker that stalled past its lease must not commit over the one that took over.
+   */
+  holdsLease(db: Db): Promise<boolean>;
 }
 
 export interface JobHandler<P = unknown> {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Job } from '../domain/job.js';
+import { holdsLease } from '../repositories/job.repository.js';
 import type { JobQueue } from './job-queue.js';
 import type { JobRegistry } from './job-registry.js';
 import { stopReasonOf, type JobContext, type JobOutcome, type StopReason } from './job-types.js';
@@ -114,6 +115,7 @@ export class JobWorker {
       attempt: job.attempts,
       signal: controller.signal,
       progress: (summary) => this.queue.progress(job.id, this.workerId, summary),
+      holdsLease: (db) => holdsLease(db, job.id, this.workerId),
     };
     let outcome: JobOutcome;
     try {

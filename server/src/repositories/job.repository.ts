@@ -67,3 +67,9 @@ export async function requestJobCancel(db: Db, id: number): Promise<JobState | u
   if (running) return 'running';
   return (await findJob(db, id))?.state;
 }
+
+/** Whether this worker still holds the job's lease (checked inside a transaction before committing work). */
+export async function holdsLease(db: Db, id: number, workerId: string): Promise<boolean> {
+  const row = await db.selectFrom('job').select('id').where('id', '=', id).where('lease_owner', '=', workerId).where('state', '=', 'running').executeTakeFirst();
+  return row !== undefined;
+}

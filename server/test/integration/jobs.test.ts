@@ -9,6 +9,7 @@ import { JobQueue } from '../../src/jobs/job-queue.js';
 import { JobRegistry } from '../../src/jobs/job-registry.js';
 import type { JobContext, JobOutcome } from '../../src/jobs/job-types.js';
 import { JobWorker } from '../../src/jobs/job-worker.js';
+import { holdsLease } from '../../src/repositories/job.repository.js';
 import { createPostgresDatabase, testDialects } from '../support/dialects.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -61,6 +62,8 @@ for (const dialect of testDialects()) {
       assert.equal(first?.id, id);
       await waitFor(async () => (await env.queue.claim(['transfer.run'], 'alive', 60_000))?.id === id || undefined, { what: 'the lease to run out' });
       assert.equal(await env.queue.renew(id, 'dead', 60_000), undefined, 'the dead worker no longer holds it');
+      assert.equal(await holdsLease(env.database.db, id, 'dead'), false, 'so it may not commit work for it');
+      assert.equal(await holdsLease(env.database.db, id, 'alive'), true);
       assert.deepEqual(await env.queue.renew(id, 'alive', 60_000), { cancelRequested: false });
       assert.equal((await env.queue.find(id))?.attempts, 2);
       await env.queue.end(id, 'alive', { state: 'done' });

@@ -17,6 +17,7 @@ import { findSubjectById } from '../../repositories/subject.repository.js';
 import type { AccessService, ProjectGrant } from '../access.service.js';
 import type { Locator } from '../locator.js';
 import type { ResourceService } from '../resource.service.js';
+import { forEachLimited } from '../transfers/throttle.js';
 import { copyAndVerify, removeQuietly, type FileToCopy } from '../transfers/verified-copy.js';
 import { planOwnerChange, type OwnerChangePlan } from './owner-change-plan.js';
 import { auditBothProjects } from './share-audit.js';
@@ -64,7 +65,7 @@ export class OwnerChangeService {
     const bytes = copies.reduce((n, c) => n + c.size, 0);
     try {
       const placed = await copyAndVerify(this.store, copies, { links: this.options.links });
-      for (const dir of newDirs) if (await this.store.isNonEmptyDir(dir)) await this.store.syncDir(dir);
+      await forEachLimited(plan.resources.filter((r) => r.files.length > 0), 8, (r) => this.store.syncDir(r.toDir));
       const problems = placed.problems;
       if (problems.length > 0) {
         throw new AppError('conflict', `Change of owner refused: ${problems.length} file(s) do not match their catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found}); nothing was changed`, { problems: problems.slice(0, 50) });
@@ -87,7 +88,7 @@ export class OwnerChangeService {
       if (isUniqueViolation(e)) throw conflict(`A label of ${item.what} was taken in project ${plan.to} meanwhile; try again`);
       throw e;
     }
-    for (const r of plan.resources) await this.resources.writeCatalog(r.resource.id);
+    await forEachLimited(plan.resources, 8, (r) => this.resources.writeCatalog(r.resource.id));
     for (const r of plan.resources) await this.store.removeDir(r.resource.dir);
     const root = plan.items[0]!;
     return {

@@ -38,7 +38,7 @@ export class TransferRunner {
     private readonly options: RunnerOptions,
   ) {}
 
-  async run(transferId: string, job: Pick<JobContext, 'signal' | 'progress'>): Promise<JobOutcome> {
+  async run(transferId: string, job: Pick<JobContext, 'signal' | 'holdsLease'>): Promise<JobOutcome> {
     const transfer = await findTransfer(this.db, transferId);
     if (!transfer || isFinalTransferState(transfer.state)) return { kind: 'skipped', reason: 'transfer finished already' };
     const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(this.db, transferId)) as Partial<TransferCheckpoint>) };
@@ -49,7 +49,7 @@ export class TransferRunner {
     const run: CopyRun = {
       transferId, sourceId: transfer.source, destId: transfer.destination, actor, reason: transfer.request.reason,
       filter: transfer.request.resources, links: this.options.links, verifyContent: transfer.request.verifyContent, throttle: new Throttle(this.options.maxBytesPerSecond),
-      signal: job.signal, checkpoint,
+      signal: job.signal, checkpoint, holdsLease: (trx) => job.holdsLease(trx),
       onCopied: (b) => progress.copied(b),
       onVerified: (b) => progress.verified(b),
     };

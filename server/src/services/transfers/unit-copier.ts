@@ -21,8 +21,8 @@ import { DirChooser } from '../sharing/dir-chooser.js';
 import { experimentFingerprint, subjectFingerprint } from './fingerprint.js';
 import type { TransferCheckpoint } from './transfer-checkpoint.js';
 import { planExperiment, planSubject, type ExperimentPlan, type ResourceFilter, type ResourcePlan } from './transfer-plan.js';
-import type { Throttle } from './throttle.js';
-import { copyAndVerify, removeQuietly, type FileToCopy, type VerifyProblem } from './verified-copy.js';
+import { forEachLimited, type Throttle } from './throttle.js';
+import { copyAndVerify, removeQuietly, StopRequested, type FileToCopy, type VerifyProblem } from './verified-copy.js';
 
 /** A step that could not be done; the transfer records it and goes on with the other steps. */
 export class StepFailed extends Error {
@@ -44,6 +44,8 @@ export interface CopyRun {
   readonly throttle: Throttle;
   readonly signal: AbortSignal;
   readonly checkpoint: TransferCheckpoint;
+  /** Inside each commit: this run still owns the transfer's job (see JobContext.holdsLease). */
+  holdsLease(trx: Db): Promise<boolean>;
   onCopied(bytes: number): void;
   onVerified(bytes: number): void;
 }
@@ -101,7 +103,7 @@ export class UnitCopier {
       cp.subjects[sel.id] = { ...done, resourcesDone: true };
       return ids;
     });
-    for (const id of touched) await this.resources.writeCatalog(id);
+    await forEachLimited(touched, 8, (id) => this.resources.writeCatalog(id));
   }
 
   /** Copies one session (or subject assessor) with its chosen scans, resources and assessors. */
@@ -158,7 +160,7 @@ export class UnitCopier {
       });
       return ids;
     });
-    for (const id of touched) await this.resources.writeCatalog(id);
+    await forEachLimited(touched, 8, (id) => this.resources.writeCatalog(id));
   }
 
   /** Removes what an interrupted step placed but never committed. */
@@ -187,7 +189,7 @@ export class UnitCopier {
         links: run.links, verifyContent: run.verifyContent, signal: run.signal, throttle: run.throttle, onCopied: (b) => run.onCopied(b), onVerified: (b) => run.onVerified(b),
       });
       const problems = counts.problems;
-      for (const p of placed) if (p.plan.copy.length > 0) await this.store.syncDir(p.dir);
+      await forEachLimited(placed.filter((p) => p.plan.copy.length > 0), 8, (p) => this.store.syncDir(p.dir));
       if (problems.length > 0) {
         throw new StepFailed(`${problems.length} file(s) do not match the source catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found})`, problems);
       }
@@ -201,7 +203,8 @@ export class UnitCopier {
       });
       return ids;
     } catch (e) {
-      await this.cleanPending(run).catch(() => undefined);
+      // A worker that lost its lease leaves the files to the one that took over.
+      if (!(e instanceof StopRequested && e.reason === 'lease-lost')) await this.cleanPending(run).catch(() => undefined);
       throw e;
     }
   }
@@ -213,6 +216,7 @@ export class UnitCopier {
   private async commitCheckpoint<T>(run: CopyRun, work: (trx: Db, checkpoint: TransferCheckpoint) => Promise<T>): Promise<T> {
     let saved: TransferCheckpoint | undefined;
     const result = await withTransaction(this.db, async (trx) => {
+      if (!(await run.holdsLease(trx))) throw new StopRequested('lease-lost');
       const cp = structuredClone(run.checkpoint);
       const out = await work(trx, cp);
       await updateTransfer(trx, run.transferId, { checkpoint: cp });

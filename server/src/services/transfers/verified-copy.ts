@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { FileStore, LinkOrCopy } from '../../archive/file-store.js';
 import { isAppError } from '../../domain/errors.js';
 import type { StopReason } from '../../jobs/job-types.js';
@@ -55,7 +54,7 @@ const PARALLEL_FILES = 4;
  */
 export async function copyAndVerify(store: FileStore, files: readonly FileToCopy[], options: CopyOptions): Promise<{ links: number; copies: number; problems: VerifyProblem[] }> {
   const result = { links: 0, copies: 0, problems: [] as VerifyProblem[] };
-  const onChunk = async (n: number) => {
+  const onCopied = async (n: number) => {
     await options.throttle?.take(n, options.signal);
     checkStop(options.signal);
   };
@@ -63,7 +62,7 @@ export async function copyAndVerify(store: FileStore, files: readonly FileToCopy
     checkStop(options.signal);
     let placed: LinkOrCopy;
     try {
-      placed = await store.linkOrCopy(f.from, f.to, { links: options.links, onChunk });
+      placed = await store.linkOrCopy(f.from, f.to, { links: options.links, onCopied });
     } catch (e) {
       if (!isAppError(e) || e.code !== 'not_found') throw e;
       result.problems.push({ kind: 'missing', path: f.from, expected: `${f.size} bytes`, found: 'the source file is missing from the disk' });
@@ -96,17 +95,11 @@ async function identityProblem(store: FileStore, f: FileToCopy): Promise<VerifyP
 
 /** Size and MD5 of an archive file as it is on disk; undefined when it is missing. */
 export async function hashArchiveFile(store: FileStore, relative: string, options: Pick<CopyOptions, 'signal' | 'throttle'> = {}): Promise<{ size: number; md5: string } | undefined> {
-  if (!(await store.stat(relative))) return undefined;
-  const hash = crypto.createHash('md5');
-  let size = 0;
-  for await (const chunk of store.openRead(relative)) {
-    const buf = chunk as Buffer;
-    hash.update(buf);
-    size += buf.length;
-    if (options.throttle) await options.throttle.take(buf.length, options.signal);
-    checkStop(options.signal);
-  }
-  return { size, md5: hash.digest('hex') };
+  checkStop(options.signal);
+  const found = await store.hash(relative);
+  if (found && options.throttle) await options.throttle.take(found.size, options.signal);
+  checkStop(options.signal);
+  return found;
 }
 
 /** Removes files or directories made by a failed attempt; never throws (the failure being reported matters more). */
