@@ -67,12 +67,18 @@ assert project.exists()
 assert project.attrs.get('xnat:projectData/name') == 'PyXNAT_interop'
 step('create project')
 
+DEMOGRAPHICS = 'xnat:subjectData/demographics[@xsi:type=xnat:demographicData]'
 subject = project.subject(SUBJECT)
-subject.create(**{'xnat:subjectData/gender': 'female', 'xnat:subjectData/yob': '1980'})
+# create() puts these typed xpaths in the query string unencoded; attrs.mset() quotes them.
+subject.create(**{DEMOGRAPHICS + '/gender': 'female', 'xnat:subjectData/yob': '1980'})
 assert subject.exists()
 assert subject.id().startswith('XNAT_S'), subject.id()
 assert subject.label() == SUBJECT
 assert subject.attrs.get('gender') == 'female', subject.attrs.get('gender')
+assert subject.attrs.get(DEMOGRAPHICS + '/yob') == '1980'
+subject.attrs.mset({DEMOGRAPHICS + '/handedness': 'left', 'xnat:subjectData/group': 'control'})
+assert subject.attrs.mget(['handedness', 'group']) == ['left', 'control'], subject.attrs.mget(['handedness', 'group'])
+assert subject.xpath('//xnat:demographics/xnat:gender')[0].text == 'female'
 step('create subject')
 
 experiment = subject.experiment(SESSION)

@@ -81,6 +81,10 @@ const STRUCTURE: readonly TypeDecl[] = [
   },
   { name: 'derivedData', base: 'xnat:experimentData', abstract: true, displayIdentifiers: 'label', doc: 'Data derived from other experiments' },
   {
+    name: 'imageAssessorData', base: 'xnat:derivedData', displayIdentifiers: 'label', doc: 'Derived data about one image session (QC, segmentation, measures)',
+    children: [{ name: 'imageSession_ID', type: 'xs:string', doc: 'Accession ID of the assessed session' }],
+  },
+  {
     name: 'imageScanData', abstract: true, doc: 'A scan (DICOM series) inside an image session',
     attributes: [attr('ID', 'Scan ID, unique in its session (usually the series number)', true), attr('image_session_ID', 'Accession ID of the session'), intAttr('xnat_imagescandata_id', 'Internal number of the scan')],
     children: [{ name: 'file', type: 'xnat:abstractResource', minOccurs: 0, maxOccurs: 'unbounded', doc: 'Resources (catalogued files) of this scan' }],
@@ -195,7 +199,7 @@ export function xnatSchema(): XsdSchema {
   const nested = new Map<string, PlacedField[]>();
   const decls = basesFirst([
     ...STRUCTURE,
-    ...XSI_TYPES.map((info): TypeDecl => ({
+    ...XSI_TYPES.filter((info) => !STRUCTURE.some((t) => `xnat:${t.name}` === info.xsiType)).map((info): TypeDecl => ({
       name: info.xsiType.slice('xnat:'.length), base: info.base, displayIdentifiers: info.kind === 'scan' ? undefined : 'label',
       doc: info.modality ? `${info.description} (DICOM modality ${info.modality})` : info.description,
     })),

@@ -34,14 +34,13 @@ function toJson(doc: ItemDoc): JsonItem {
   const data: Record<string, string> = { ...doc.attributes };
   const grouped = new Map<string, Record<string, string>>();
   for (const { def, value } of doc.fields) {
-    const path = def.xpath.replace(/@/g, '');
-    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(path);
+    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(def.xpath);
     if (typed) {
       // Typed sub-elements (demographics) are child items in XNAT's JSON.
       const key = `${typed[1]}\u0000${typed[2]}`;
-      grouped.set(key, { ...(grouped.get(key) ?? {}), [typed[3] as string]: value });
+      grouped.set(key, { ...(grouped.get(key) ?? {}), [(typed[3] as string).replace(/@/g, '')]: value });
     } else {
-      data[path] = value;
+      data[def.xpath.replace(/@/g, '')] = value;
     }
   }
   const children: JsonItem['children'] = [];
