@@ -142,6 +142,7 @@ assert sorted(extra.files().get()) == sorted(os.path.basename(p) for p in DICOM[
 first = resource.file(os.path.basename(DICOM[0]))
 assert first.size() == str(os.path.getsize(DICOM[0]))
 assert (first.format(), first.content(), first.labels()) == ('DICOM', 'T1w_RAW', 'interop')
+assert first.last_modified(), 'no Last-Modified on HEAD'
 step('list with columns')
 
 # --- download and compare bytes ---

@@ -117,6 +117,19 @@ for (const dialect of testDialects()) {
       assert.match(refused.text, /Unknown field 'xnat:subjectData\/demographics\[@xsi:type=xnat:demographicData\]\/shoe_size'/);
     });
 
+    it('answers HEAD on a file with its size and when it was stored (xnatpy file.size, pyxnat last_modified)', async () => {
+      await makeProject(t.admin, 'HEADS');
+      const before = Date.now() - 1000;
+      const put = await t.admin.upload('/data/projects/HEADS/resources/DOCS/files/a/b.txt', 'nested text');
+      assert.equal(put.status, 200, put.text);
+      const head = await t.admin.request('HEAD', '/data/projects/HEADS/resources/DOCS/files/a/b.txt');
+      assert.equal(head.status, 200);
+      assert.equal(head.headers['content-length'], String('nested text'.length));
+      const modified = Date.parse(String(head.headers['last-modified']));
+      assert.ok(modified >= before && modified <= Date.now(), String(head.headers['last-modified']));
+      assert.equal(head.body.length, 0);
+    });
+
     it('names the assessed session imageSession_ID in assessor documents, as the schema declares it', async () => {
       await makeProject(t.admin, 'ASSESS');
       const subject = await makeSubject(t.admin, 'ASSESS', 'S1');
