@@ -34,7 +34,7 @@ function toJson(doc: ItemDoc): JsonItem {
   const data: Record<string, string> = { ...doc.attributes };
   const grouped = new Map<string, Record<string, string>>();
   for (const { def, value } of doc.fields) {
-    const path = def.xpath.replace(/@/g, '');
+    const path = def.xpath.replace(/(^|\/)@/g, '$1');
     const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(path);
     if (typed) {
       // Typed sub-elements (demographics) are child items in XNAT's JSON.
