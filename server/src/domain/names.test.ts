@@ -20,7 +20,7 @@ describe('names', () => {
     assert.equal(checkFilePath('a\\b.txt'), 'a/b.txt');
     assert.equal(checkFilePath('dir/'), 'dir');
     for (const bad of ['../x', 'a/../b', '/etc/passwd', 'a//b', './a', 'a\u0000b', '']) {
-      assert.throws(() => checkFilePath(bad), undefined, bad);
+      assert.throws(() => checkFilePath(bad), Error, bad);
     }
   });
 });
