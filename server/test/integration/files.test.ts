@@ -247,6 +247,27 @@ for (const dialect of testDialects()) {
       assert.equal(await fs.readFile(path.join(t.dataDir, 'archive/P1/resources/KEEP~2/k.txt'), 'utf8'), 'new');
     });
 
+    it('keeps counts and the catalog exact under concurrent uploads into a new resource', async () => {
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => owner.upload(`/data/projects/P1/resources/PARALLEL/files/f${i}.txt`, `content ${i}`)));
+      assert.deepEqual(results.map((r) => r.status), Array(12).fill(200));
+      const row = (await owner.get('/data/projects/P1/resources?format=json')).rows().find((r) => r.label === 'PARALLEL');
+      assert.equal(row?.file_count, '12');
+      const catalog = await fs.readFile(path.join(t.dataDir, 'archive/P1/resources/PARALLEL/PARALLEL_catalog.xml'), 'utf8');
+      assert.equal(catalog.match(/<cat:entry /g)?.length, 12);
+    });
+
+    it('refuses XML bodies larger than the body limit', async () => {
+      const small = await buildTestApp(dialect, { 'http.maxBodyBytes': 1024 });
+      try {
+        const doc = `<xnat:Project ID="BIG" xmlns:xnat="http://nrg.wustl.edu/xnat"><xnat:description>${'x'.repeat(4096)}</xnat:description></xnat:Project>`;
+        const res = await small.admin.put('/data/projects/BIG', { body: doc, headers: { 'content-type': 'text/xml' } });
+        assert.equal(res.status, 413);
+        assert.equal((await small.admin.get('/data/projects/BIG')).status, 404);
+      } finally {
+        await small.close();
+      }
+    });
+
     it('has resources at session and assessor level', async () => {
       assert.equal((await owner.upload(`/data/experiments/${sessionId}/resources/NOTES/files/n.txt`, 'n')).status, 200);
       assert.ok(await fs.stat(path.join(t.dataDir, 'archive/P1/arc001/MR1/RESOURCES/NOTES/n.txt')));
