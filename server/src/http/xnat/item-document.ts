@@ -34,13 +34,14 @@ function toJson(doc: ItemDoc): JsonItem {
   const data: Record<string, string> = { ...doc.attributes };
   const grouped = new Map<string, Record<string, string>>();
   for (const { def, value } of doc.fields) {
-    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(def.xpath);
+    const path = def.xpath.replace(/(^|\/)@/g, '$1');
+    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(path);
     if (typed) {
       // Typed sub-elements (demographics) are child items in XNAT's JSON.
       const key = `${typed[1]}\u0000${typed[2]}`;
-      grouped.set(key, { ...(grouped.get(key) ?? {}), [(typed[3] as string).replace(/@/g, '')]: value });
+      grouped.set(key, { ...(grouped.get(key) ?? {}), [typed[3] as string]: value });
     } else {
-      data[def.xpath.replace(/@/g, '')] = value;
+      data[path] = value;
     }
   }
   const children: JsonItem['children'] = [];

@@ -64,7 +64,10 @@ export function registerScanRoutes(router: XnatRouter): void {
   router.on('scan', {
     GET: async (ctx, t) => {
       if (isMultiScanSelector(t.scan)) return listScans(ctx, t.session, t.scan);
-      const { session, scan } = await ctx.services.scans.get(ctx.actor, t.session, t.scan);
+      // One segment may name a scan ID or a scan type; a type matching several scans lists them.
+      const { session, scans } = await ctx.services.scans.select(ctx.actor, t.session, t.scan);
+      const scan = scans.find((s) => s.scanId === t.scan) ?? (scans.length === 1 ? scans[0] : undefined);
+      if (!scan) return listScans(ctx, t.session, t.scan);
       const { resources } = await ctx.services.resources.list(ctx.actor, { kind: 'scan', session: { experiment: session.item.id }, scan: scan.scanId });
       await sendItem(ctx, scanDoc(scan, session.item.id, resources));
     },
