@@ -7,7 +7,6 @@ the process exits non-zero with a traceback. The node test (pyxnat.e2e.test.ts) 
 Debian's /usr/bin/python3 and checks the steps and the server's state afterwards.
 """
 import filecmp
-import glob
 import hashlib
 import os
 import shutil
@@ -16,21 +15,11 @@ import sys
 import pydicom
 from pyxnat import Interface
 
+from interop_steps import DICOM, TEST_FILES, skip, step
+
 SERVER, USER, PASSWORD, WORKDIR = sys.argv[1:5]
 PROJECT, OTHER_PROJECT = 'PYX_IO', 'PYX_IO2'
 SUBJECT, SESSION, SCAN = 'PYX_S1', 'PYX_MR1', '1'
-
-# Real DICOM files shipped with pydicom (python3-pydicom), read from disk: never downloaded.
-TEST_FILES = os.path.join(os.path.dirname(pydicom.__file__), 'data', 'test_files')
-DICOM = sorted(glob.glob(os.path.join(TEST_FILES, 'MR_small*.dcm')))
-
-
-def step(name):
-    print('STEP %s ok' % name, flush=True)
-
-
-def skip(name, reason):
-    print('SKIP %s: %s' % (name, reason), flush=True)
 
 
 def md5(path):
@@ -47,7 +36,6 @@ def status(intf, method, uri):
     return getattr(intf, method)(uri).status_code
 
 
-assert len(DICOM) >= 3, 'pydicom test files not found in %s' % TEST_FILES
 for path in DICOM:
     assert pydicom.dcmread(path).Modality == 'MR', path
 

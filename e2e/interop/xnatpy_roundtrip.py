@@ -11,31 +11,19 @@ import os
 import shutil
 import sys
 
-import pydicom
 import requests
 import xnat
 
+from interop_steps import DICOM, TEST_FILES, skip, step
+
 SERVER, USER, PASSWORD, WORKDIR = sys.argv[1:5]
 PROJECT, SUBJECT, SESSION, SCAN = 'XPY_IO', 'XPY_S1', 'XPY_MR1', '1'
-
-TEST_FILES = os.path.join(os.path.dirname(pydicom.__file__), 'data', 'test_files')
-DICOM = sorted(glob.glob(os.path.join(TEST_FILES, 'MR_small*.dcm')))
-
-
-def step(name):
-    print('STEP %s ok' % name, flush=True)
-
-
-def skip(name, reason):
-    print('SKIP %s: %s' % (name, reason), flush=True)
 
 
 def server_status(method, path):
     """A raw request beside the client, to ask the server what it supports."""
     return requests.request(method, SERVER + path, auth=(USER, PASSWORD), stream=True).status_code
 
-
-assert len(DICOM) >= 3, 'pydicom test files not found in %s' % TEST_FILES
 
 # --- connect: login, version, schemas (the whole object model) and search elements ---
 session = xnat.connect(SERVER, user=USER, password=PASSWORD, loglevel='WARNING')
