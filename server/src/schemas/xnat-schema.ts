@@ -1,4 +1,4 @@
-import { EXPERIMENT_FIELDS, PROJECT_FIELDS, SCAN_FIELDS, SUBJECT_FIELDS, type FieldDef, type FieldType } from '../domain/fields.js';
+import { EXPERIMENT_FIELDS, NESTED_ITEM_TYPES, PROJECT_FIELDS, SCAN_FIELDS, SUBJECT_FIELDS, type FieldDef, type FieldType } from '../domain/fields.js';
 import { XSI_TYPES } from '../domain/xsi-types.js';
 import { XDAT_NAMESPACE, type XsdAttribute, type XsdComplexType, type XsdElement, type XsdSchema } from './xsd.js';
 
@@ -30,8 +30,6 @@ const list = (container: string, item: string, type: string, doc: string): XsdEl
 });
 const RESOURCES = list('resources', 'resource', 'xnat:abstractResource', 'Files attached to this item, in catalogued resources');
 
-/** Nested groups of fields stored as their own XNAT type rather than inline. */
-const NESTED_TYPES: Record<string, string> = { PI: 'xnat:investigatorData', investigator: 'xnat:investigatorData' };
 
 /** The abstract and structural types, in hierarchy order; concrete data types come from xsi-types.ts. */
 const STRUCTURE: readonly TypeDecl[] = [
@@ -158,8 +156,8 @@ function partsOf(fields: readonly PlacedField[], nested: Map<string, PlacedField
   for (const [name, { direct, below }] of groups) {
     if (below.length === 0 && direct) {
       elements.push({ name, minOccurs: 0, ...simpleOf(direct) });
-    } else if (NESTED_TYPES[name]) {
-      const type = NESTED_TYPES[name] as string;
+    } else if (NESTED_ITEM_TYPES[name]) {
+      const type = NESTED_ITEM_TYPES[name] as string;
       nested.set(type, [...(nested.get(type) ?? []), ...below]);
       elements.push({ name, type, minOccurs: 0 });
     } else if (direct && below.every((b) => b.path.length === 1 && (b.path[0] as string).startsWith('@'))) {
