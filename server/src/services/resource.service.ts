@@ -14,7 +14,7 @@ import type { FileStore, Placement, StagedFile } from '../archive/file-store.js'
 import { DEFAULT_ARCHIVE_LIMITS, detectArchiveKind, walkArchive, type ArchiveLimits } from '../archive/archive-reader.js';
 import {
   deleteFiles, deleteResourceRow, findFile, findResource, findResourceById, insertResource, isDirTaken, listFiles, listFilesOfResources,
-  listResources, refreshResourceStats, updateResourceAttributes, upsertFile,
+  listResources, lockResource, refreshResourceStats, updateResourceAttributes, upsertFile,
 } from '../repositories/resource.repository.js';
 import { audit } from './audit.js';
 import type { OwnerRef, ResolvedOwner, ResourceOwners } from './resource-owner.js';
@@ -165,6 +165,7 @@ export class ResourceService {
     const folderMatches = matches.length === 0 && !isFolder ? await listFiles(this.db, resource.id, clean) : matches;
     if (folderMatches.length === 0) throw notFound(`No file ${path} in resource ${resource.label}`);
     await withTransaction(this.db, async (trx) => {
+      await lockResource(trx, resource.id);
       await deleteFiles(trx, folderMatches.map((f) => f.id));
       await refreshResourceStats(trx, resource.id);
       await audit(trx, actor, { action: 'delete-files', entityType: 'resource', entityId: String(resource.id), projectId: owner.ownerProjectId, label: resource.label, reason: options.reason, details: { owner: owner.what, files: folderMatches.map((f) => f.path).slice(0, 100), count: folderMatches.length } });
@@ -228,6 +229,7 @@ export class ResourceService {
         placements.push(await this.files.place(item.staged, `${resource.dir}/${item.path}`, { replace: options.overwrite || !known }));
       }
       await withTransaction(this.db, async (trx) => {
+        await lockResource(trx, resource.id);
         for (const item of items) {
           await upsertFile(trx, {
             resourceId: resource.id, path: item.path, size: item.staged.size, md5: item.staged.md5,
