@@ -14,10 +14,11 @@ import type { FileStore, Placement, StagedFile } from '../archive/file-store.js'
 import { DEFAULT_ARCHIVE_LIMITS, detectArchiveKind, walkArchive, type ArchiveLimits } from '../archive/archive-reader.js';
 import {
   deleteFiles, deleteResourceRow, findFile, findResource, findResourceById, insertResource, isDirTaken, listFiles, listFilesOfResources,
-  listResources, lockResource, refreshResourceStats, updateResourceAttributes, upsertFile,
+  listResources, listResourcesOfExperiment, lockResource, refreshResourceStats, updateResourceAttributes, upsertFile,
 } from '../repositories/resource.repository.js';
 import { audit } from './audit.js';
 import type { OwnerRef, ResolvedOwner, ResourceOwners } from './resource-owner.js';
+import type { ExperimentRef } from './locator.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface ResourceAttributes {
@@ -59,6 +60,18 @@ export class ResourceService {
   async list(actor: Actor, ref: OwnerRef): Promise<{ owner: ResolvedOwner; resources: Resource[] }> {
     const owner = await this.owners.resolve(actor, ref, 'read');
     return { owner, resources: await listResources(this.db, owner.owner) };
+  }
+
+  /** Every resource of a session in one query: its own and its scans' (for the session document). */
+  async listOfSession(actor: Actor, ref: ExperimentRef): Promise<{ own: Resource[]; byScan: Map<number, Resource[]> }> {
+    const owner = await this.owners.resolve(actor, { kind: 'experiment', ref }, 'read');
+    const own: Resource[] = [];
+    const byScan = new Map<number, Resource[]>();
+    for (const r of await listResourcesOfExperiment(this.db, (owner.owner as { experimentId: string }).experimentId)) {
+      if (r.owner.kind === 'scan') byScan.set(r.owner.scanPk, [...(byScan.get(r.owner.scanPk) ?? []), r]);
+      else own.push(r);
+    }
+    return { own, byScan };
   }
 
   async get(actor: Actor, ref: OwnerRef, key: string): Promise<{ owner: ResolvedOwner; resource: Resource }> {

@@ -79,8 +79,8 @@ async function fullExperimentDoc(ctx: XnatContext, located: { item: Experiment; 
   const shares = await s.experiments.projects(ctx.actor, ref);
   const isSession = findXsiType(located.item.xsiType)?.kind === 'imageSession';
   const scans = isSession ? (await s.scans.list(ctx.actor, ref)).scans : [];
-  const scanResources = await Promise.all(scans.map(async (scan) => ({ scan, resources: (await s.resources.list(ctx.actor, { kind: 'scan', session: ref, scan: scan.scanId })).resources })));
-  const own = (await s.resources.list(ctx.actor, { kind: 'experiment', ref })).resources;
+  const { own, byScan } = await s.resources.listOfSession(ctx.actor, ref);
+  const scanResources = scans.map((scan) => ({ scan, resources: byScan.get(scan.pk) ?? [] }));
   return experimentDoc(located.item, located.label, shares, scanResources, own);
 }
 
