@@ -97,6 +97,8 @@ for (const dialect of testDialects()) {
       assert.equal(sessionFiles.length, 2, 'the session file short-cut includes its scans');
       const filtered = (await owner.get(`/data/experiments/${sessionId}/scans/ALL/files?format=json&file_format=DICOM`)).rows();
       assert.equal(filtered.length, 1);
+      const scanStats = (await owner.get(`/data/experiments/${sessionId}/scans?format=json&columns=ID,file_count,file_size`)).rows();
+      assert.deepEqual(scanStats.map((r) => [r.ID, r.file_count, r.file_size]), [['1', '2', String(5000 + 7)]]);
     });
 
     it('downloads the exact bytes from the listed URI, with ETag, HEAD and ranges', async () => {
