@@ -123,8 +123,8 @@ for (const dialect of testDialects()) {
       assert.equal(upload.status, 403, upload.text);
       const scan = await carl.delete('/data/projects/GAMMA/experiments/G_MR1/scans/1');
       assert.equal(scan.status, 403, scan.text);
-      const subject = (await alice.get(`/data/subjects/${subjectId}?format=json`)).json();
-      assert.equal(subject.items[0].data_fields['demographics[xsi:type=xnat:demographicData]/gender'], 'female');
+      const subject = (await alice.get('/data/projects/ALPHA/subjects?format=json&columns=label,gender')).rows();
+      assert.deepEqual(subject.map((r) => [r.label, r.gender]), [['S01', 'female']], 'the owner\'s data is unchanged');
 
       const created = await carl.put('/data/projects/GAMMA/subjects/G01b/experiments/G_NEW', { query: { xsiType: 'xnat:mrSessionData' } });
       assert.equal(created.status, 201, created.text);
