@@ -39,6 +39,11 @@ export interface JobHandler<P = unknown> {
   readonly name: JobName;
   /** Must be idempotent: a job interrupted by a crash runs again from the start of the handler. */
   run(payload: P, context: JobContext): Promise<JobOutcome>;
+  /**
+   * Called instead of run() when the job has used up its attempts without ending (it kept crashing
+   * the process, for example), so the handler can record the failure on its own records.
+   */
+  abandon?(payload: P, reason: string): Promise<void>;
 }
 
 export function stopReasonOf(signal: AbortSignal): StopReason | undefined {

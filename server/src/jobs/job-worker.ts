@@ -109,6 +109,13 @@ export class JobWorker {
       await this.queue.end(job.id, this.workerId, { state: 'failed', error: `No handler for job '${job.name}'` });
       return;
     }
+    if (job.attempts > job.maxAttempts) {
+      // Claimed again after its last attempt never ended: the process died while running it each time.
+      const reason = `Gave up after ${job.maxAttempts} attempts that did not finish (the server stopped while running it)`;
+      await handler.abandon?.(job.payload, reason).catch((e) => this.options.log?.(`job ${job.id}: abandon failed`, e));
+      await this.queue.end(job.id, this.workerId, { state: 'failed', error: reason });
+      return;
+    }
     const stopHeartbeat = this.heartbeat(job.id, controller);
     const context: JobContext = {
       jobId: job.id,

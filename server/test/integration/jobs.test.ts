@@ -33,7 +33,11 @@ for (const dialect of testDialects()) {
   describe(`job queue and worker (${dialect})`, () => {
     let env: Awaited<ReturnType<typeof openQueue>>;
     let run: Run = async () => ({ kind: 'done' });
-    const registry = new JobRegistry([{ name: 'transfer.run', run: (p: { n: number }, ctx) => run(p, ctx) }]);
+    const abandoned: { n: number; reason: string }[] = [];
+    const registry = new JobRegistry([{
+      name: 'transfer.run', run: (p: { n: number }, ctx) => run(p, ctx),
+      abandon: async (p: { n: number }, reason) => void abandoned.push({ n: p.n, reason }),
+    }]);
     const enqueue = (n: number, maxAttempts = 3) => env.queue.enqueue(env.database.db, 'transfer.run', { n }, { maxAttempts });
     const worker = (leaseMs = 5_000) => new JobWorker(env.queue, registry, { concurrency: 2, leaseMs, pollMs: 20 });
 
@@ -108,6 +112,23 @@ for (const dialect of testDialects()) {
       await waitFor(async () => (await env.queue.find(running))?.state === 'cancelled' || undefined, { what: 'the cancel to land' });
       assert.equal((await env.queue.find(queued))?.attempts, 0, 'a cancelled queued job never ran');
       await w.stop();
+    });
+
+    it('gives up a job whose attempts all ended with the process dying, and tells its handler', async () => {
+      const id = await enqueue(10, 1);
+      assert.equal((await env.queue.claim(['transfer.run'], 'crashed', 1))?.attempts, 1, 'its one attempt, then the process died');
+      let ran = false;
+      run = async () => {
+        ran = true;
+        return { kind: 'done' };
+      };
+      const w = worker();
+      w.start();
+      const job = await waitFor(async () => ((await env.queue.find(id))?.state === 'failed' ? env.queue.find(id) : undefined), { what: 'the job to be given up' });
+      await w.stop();
+      assert.equal(ran, false);
+      assert.match(job?.lastError ?? '', /Gave up after 1 attempts that did not finish/);
+      assert.deepEqual(abandoned.map((a) => a.n), [10]);
     });
 
     it('hands running jobs back to the queue when it stops, without counting the attempt', async () => {

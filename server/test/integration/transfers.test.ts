@@ -223,6 +223,18 @@ for (const dialect of testDialects()) {
       assert.equal(await fs.stat(path.join(t.dataDir, 'archive/GAMMA/arc001/MR4')).then(() => true, () => false), false, 'no half copy left behind');
     });
 
+    it('refuses to move a subject that is already shared into the destination', async () => {
+      await makeSubject(alice, 'ALPHA', 'S05');
+      assert.equal((await alice.put('/data/projects/ALPHA/subjects/S05/projects/GAMMA')).status, 200);
+      const res = await postTransfer(alice, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S05'], mode: 'move', dryRun: true });
+      const checklist = res.json().checklist;
+      assert.equal(checklist.subjects[0].action, 'use-shared');
+      assert.match(checklist.problems.map((p: any) => p.message).join('\n'), /already shared into GAMMA: a move would delete it there too/);
+      assert.equal((await postTransfer(alice, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S05'], mode: 'move' })).status, 409);
+      const copy = await postTransfer(alice, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S05'], dryRun: true });
+      assert.equal(copy.json().checklist.ok, true, 'a copy may join the shared subject');
+    });
+
     it('lists a user\'s transfers and hides them from others', async () => {
       const mine = (await alice.get('/xapi/transfers')).json().transfers as any[];
       assert.ok(mine.length >= 4);

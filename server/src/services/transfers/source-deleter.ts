@@ -3,9 +3,10 @@ import type { FileStore } from '../../archive/file-store.js';
 import type { DB, Db } from '../../db/database.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Actor } from '../../domain/actor.js';
+import { conflict, isAppError } from '../../domain/errors.js';
 import type { TransferSelection } from '../../domain/transfer.js';
 import { audit } from '../audit.js';
-import { deleteExperimentTree, deleteSubjectTree } from '../data-deletion.js';
+import { deleteExperimentTree, deleteSubjectTree, foreignExperimentsOf } from '../data-deletion.js';
 import { experimentFingerprint, subjectFingerprint } from './fingerprint.js';
 import type { TransferCheckpoint } from './transfer-checkpoint.js';
 
@@ -32,10 +33,15 @@ export async function deleteMovedSource(
     const changed = await firstChanged(db, d);
     if (changed) return { deleted: false, reason: `${changed} changed in project ${run.sourceId} during the transfer, so the source was kept; copy or delete the difference by hand` };
   }
+  let done = 0;
   for (const d of deletions) {
     const dirs = await withTransaction(db, async (trx) => {
       const changed = await firstChanged(trx, d);
-      if (changed) throw new Error(`${changed} changed in project ${run.sourceId} while the source was being deleted`);
+      if (changed) throw conflict(`${changed} changed in project ${run.sourceId} while the source was being deleted`);
+      // Never take another project's data along (the checklist refuses such moves; this is the last guard).
+      if (d.kind === 'subject' && (await foreignExperimentsOf(trx, d.id, run.sourceId)).length > 0) {
+        throw conflict(`Subject ${d.label} has experiments owned by other projects, so it was not deleted`);
+      }
       const removed = d.kind === 'subject' ? await deleteSubjectTree(trx, d.id) : await deleteExperimentTree(trx, d.id);
       await audit(trx, run.actor, {
         action: 'move', entityType: d.kind, entityId: d.id, projectId: run.sourceId, label: d.label, reason: run.reason,
@@ -45,7 +51,12 @@ export async function deleteMovedSource(
       cp.sourceDeleted.push(d.id);
       await save(cp, trx);
       return removed;
+    }).catch((e: unknown) => {
+      if (isAppError(e)) return e;
+      throw e;
     });
+    if (!Array.isArray(dirs)) return { deleted: false, reason: `${dirs.message}${done > 0 ? ` (${done} of ${deletions.length} moved item(s) had been deleted from the source before)` : ''}` };
+    done++;
     checkpoint.sourceDeleted.push(d.id);
     for (const dir of dirs) await store.removeDir(dir);
   }

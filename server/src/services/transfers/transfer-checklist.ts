@@ -39,6 +39,9 @@ export async function buildChecklist(db: Db, store: FileStore, input: ChecklistI
     problems.push(...plan.problems);
     warnings.push(...plan.warnings);
     if (plan.target.kind === 'existing') warnings.push(`Subject ${sel.sourceLabel} joins the existing subject ${sel.destLabel} of project ${dest.project.id}; its fields there are kept as they are`);
+    if (plan.target.kind === 'shared' && request.mode === 'move') {
+      problems.push({ kind: 'ownership', item: `subject ${sel.sourceLabel}`, message: `Subject ${sel.sourceLabel} is already shared into ${dest.project.id}: a move would delete it there too; copy it, or change its owner instead` });
+    }
     if (plan.target.kind === 'new' && !access.destination.createSubjects) {
       problems.push({ kind: 'setting', item: `subject ${sel.sourceLabel}`, message: `Project ${dest.project.id} does not let you create subjects (${sel.destLabel} would be new); ask an owner to create it or to allow subject creation` });
     }

@@ -63,6 +63,7 @@ export class TransferRunner {
       if (transfer.mode === 'move') {
         if (!verification.passed) source.reason = 'The verification failed, so nothing was deleted from the source';
         else {
+          checkStop(run.signal); // a cancel that came during the verification still keeps the source
           // Past this point a cancel is not honoured: the copies are verified and the deletions are quick.
           await updateTransfer(this.db, transferId, { phase: 'deleting-source' });
           source = await deleteMovedSource(this.db, this.store, run, transfer.selection, checkpoint, (cp, trx) => updateTransfer(trx, transferId, { checkpoint: cp }));
@@ -81,6 +82,14 @@ export class TransferRunner {
       await this.finish(transfer, checkpoint, 'failed', { failure: message, progress }).catch(() => undefined);
       return { kind: 'failed', reason: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /** Records as failed a transfer whose job was given up (it kept stopping the server). */
+  async abandon(transferId: string, reason: string): Promise<void> {
+    const transfer = await findTransfer(this.db, transferId);
+    if (!transfer || isFinalTransferState(transfer.state)) return;
+    const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(this.db, transferId)) as Partial<TransferCheckpoint>) };
+    await this.finish(transfer, checkpoint, 'failed', { failure: reason });
   }
 
   private async copyAll(run: CopyRun, transfer: Transfer, progress: ProgressTracker): Promise<void> {
