@@ -15,6 +15,7 @@ import { emptyCheckpoint, type TransferCheckpoint } from './transfer-checkpoint.
 import { buildChecklist } from './transfer-checklist.js';
 import { buildReport } from './transfer-report.js';
 import { resolveSelection } from './transfer-selection.js';
+import { removePending } from './unit-copier.js';
 
 /**
  * Copies and moves between projects on this server (`/xapi/transfers`): a dry run answers the
@@ -83,7 +84,7 @@ export class TransferService {
     const t = await this.get(actor, id);
     if (isFinalTransferState(t.state)) throw conflict(`Transfer ${id} has already ${t.state === 'cancelled' ? 'been cancelled' : 'finished'}`);
     if (t.phase === 'deleting-source') throw conflict(`Transfer ${id} is deleting its verified source and can no longer be cancelled`);
-    await withTransaction(this.db, async (trx) => {
+    const ended = await withTransaction(this.db, async (trx) => {
       await updateTransfer(trx, id, { cancelRequested: true });
       const jobState = t.jobId === null ? 'cancelled' : await this.queue.cancel(trx, t.jobId);
       if (jobState === 'cancelled' || jobState === 'failed' || jobState === 'done') {
@@ -91,9 +92,14 @@ export class TransferService {
         const fresh = (await findTransfer(trx, id)) as Transfer;
         const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(trx, id)) as Partial<TransferCheckpoint>) };
         await updateTransfer(trx, id, { state: 'cancelled', phase: 'finished', finished: true, report: buildReport(fresh, checkpoint, 'cancelled', {}) });
+        await audit(trx, actor, { action: t.mode, entityType: 'transfer', entityId: id, projectId: t.destination, label: `${t.source} → ${t.destination}`, details: { cancelled: true } });
+        return checkpoint;
       }
       await audit(trx, actor, { action: t.mode, entityType: 'transfer', entityId: id, projectId: t.destination, label: `${t.source} → ${t.destination}`, details: { cancelRequested: true } });
+      return undefined;
     });
+    // A transfer interrupted in the middle of a step may have left that step's files behind.
+    if (ended?.pending) await removePending(this.db, this.store, ended.pending);
     if (t.jobId !== null) this.queue.announceCancel(t.jobId);
     return (await findTransfer(this.db, id)) as Transfer;
   }

@@ -165,10 +165,8 @@ export class UnitCopier {
 
   /** Removes what an interrupted step placed but never committed. */
   async cleanPending(run: CopyRun): Promise<void> {
-    const pending = run.checkpoint.pending;
-    if (!pending) return;
-    for (const dir of pending.dirs) if (!(await isDirTaken(this.db, dir))) await removeQuietly(this.store, { dirs: [dir] });
-    for (const f of pending.files) if (!(await findFile(this.db, f.resourceId, f.path))) await removeQuietly(this.store, { files: [f.relative] });
+    if (!run.checkpoint.pending) return;
+    await removePending(this.db, this.store, run.checkpoint.pending);
     run.checkpoint.pending = null;
     await updateTransfer(this.db, run.transferId, { checkpoint: run.checkpoint });
   }
@@ -261,6 +259,12 @@ export class UnitCopier {
     await refreshResourceStats(trx, resource.id);
     return resource.id;
   }
+}
+
+/** Removes the files a step placed without committing their rows (never files some row refers to). */
+export async function removePending(db: Db, store: FileStore, pending: NonNullable<TransferCheckpoint['pending']>): Promise<void> {
+  for (const dir of pending.dirs) if (!(await isDirTaken(db, dir))) await removeQuietly(store, { dirs: [dir] });
+  for (const f of pending.files) if (!(await findFile(db, f.resourceId, f.path))) await removeQuietly(store, { files: [f.relative] });
 }
 
 function messageOf(problems: readonly TransferProblem[]): string {
