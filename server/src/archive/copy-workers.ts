@@ -54,7 +54,8 @@ export class CopyWorkers {
   private started = 0;
   private nextId = 1;
 
-  constructor(private readonly size = Math.max(1, Math.min(4, os.availableParallelism()))) {}
+  /** Two threads per core (at most 8): one hashes while the other waits for the disk. */
+  constructor(private readonly size = Math.max(2, Math.min(8, 2 * os.availableParallelism()))) {}
 
   /** Copies `from` to the new file `to` (absolute paths), synced to disk; resolves with the size and MD5 of what was written. */
   copy(from: string, to: string): Promise<{ size: number; md5: string }> {

@@ -151,6 +151,7 @@ export class JobWorker {
       case 'skipped':
         return this.queue.end(job.id, this.workerId, { state: 'done', error: null });
       case 'failed':
+        this.options.log?.(`job ${job.id} (${job.name}) failed: ${outcome.reason}`);
         return this.queue.end(job.id, this.workerId, { state: 'failed', error: outcome.reason });
       case 'retry':
         if (job.attempts >= job.maxAttempts) return this.queue.end(job.id, this.workerId, { state: 'failed', error: outcome.reason });

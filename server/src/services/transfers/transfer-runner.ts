@@ -132,6 +132,7 @@ export class TransferRunner {
   }
 
   private async finish(transfer: Transfer, checkpoint: TransferCheckpoint, state: TransferState, parts: Parameters<typeof buildReport>[3]): Promise<JobOutcome> {
+    await parts.progress?.flush(); // no progress write may land after the final one
     const fresh = (await findTransfer(this.db, transfer.id)) ?? transfer;
     const report: TransferReport = buildReport(fresh, checkpoint, state as TransferReport['outcome'], parts);
     await withTransaction(this.db, async (trx) => {

@@ -43,8 +43,8 @@ export function checkStop(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new StopRequested(signal.reason as StopReason);
 }
 
-/** Several files at once keep the disk busy while one is being hashed. */
-const PARALLEL_FILES = 4;
+/** Files in flight at once: enough to keep every copy thread (archive/copy-workers.ts) busy. */
+const PARALLEL_FILES = 8;
 
 /**
  * Gives every file its new name and verifies it against the source's catalog. A byte copy is
