@@ -111,6 +111,20 @@ for (const dialect of testDialects()) {
       assert.equal(res.status, 403, res.text);
       const move = await postTransfer(carl, { source: 'ALPHA', destination: 'GAMMA', subjects: ['S02'], mode: 'move', dryRun: true });
       assert.equal(move.status, 404, 'GAMMA is invisible to carl');
+      const moveBack = await postTransfer(carl, { source: 'ALPHA', destination: 'BETA', subjects: ['S02'], mode: 'move', experimentLabels: { MR2: 'C_MR2' }, dryRun: true });
+      assert.match(moveBack.json().checklist.problems.map((p: any) => p.message).join('\n'), /A move deletes the data from project ALPHA afterwards: you need owner rights there/);
+    });
+
+    it('refuses a user who cannot read the source', async () => {
+      const dave = await t.user('dave');
+      await makeProject(dave, 'DAVE');
+      const res = await postTransfer(dave, { source: 'ALPHA', destination: 'DAVE', all: true, dryRun: true });
+      assert.equal(res.status, 404);
+      assert.match(res.json().error.message, /Unable to identify project: ALPHA/);
+      await makeProject(alice, 'SHOWN', { accessibility: 'protected' });
+      const seen = await postTransfer(dave, { source: 'SHOWN', destination: 'DAVE', all: true });
+      assert.equal(seen.status, 403, 'a protected project is visible but not readable');
+      assert.match(seen.json().error.message, /You do not have read access in project SHOWN/);
     });
 
     it('validates requests and names the problem', async () => {
