@@ -7,6 +7,8 @@ import type { ScanTable } from './tables/scan.table.js';
 import type { ResourceFileTable, ResourceTable } from './tables/resource.table.js';
 import type { AuditEventTable } from './tables/audit.table.js';
 import type { ConfigEntryTable, IdCounterTable, SiteSettingTable } from './tables/site.table.js';
+import type { JobTable } from './tables/job.table.js';
+import type { TransferTable } from './tables/transfer.table.js';
 import type { DownloadCatalogTable } from './tables/download-catalog.table.js';
 
 export interface DB {
@@ -27,6 +29,8 @@ export interface DB {
   id_counter: IdCounterTable;
   site_setting: SiteSettingTable;
   config_entry: ConfigEntryTable;
+  job: JobTable;
+  transfer: TransferTable;
   download_catalog: DownloadCatalogTable;
 }
 

@@ -1,6 +1,38 @@
 import { buffer } from 'node:stream/consumers';
-import tarStream from 'tar-stream';
+import zlib from 'node:zlib';
+import yazl from 'yazl';
+import tar from 'tar-stream';
 import yauzl from 'yauzl';
+
+/** Builds a zip in memory from name → content (with optional unix modes for links). */
+export async function makeZip(entries: Record<string, string | Buffer>, options: { compress?: boolean; modes?: Record<string, number> } = {}): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content] of Object.entries(entries)) {
+    zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, { compress: options.compress ?? true, mode: options.modes?.[name] });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A zip whose entry escapes the extraction folder (zip-slip): the name is patched after writing. */
+export async function makeZipSlip(): Promise<Buffer> {
+  const zip = await makeZip({ 'aa/evil.txt': 'pwned', 'ok.txt': 'fine' });
+  return Buffer.from(zip.toString('latin1').split('aa/evil.txt').join('../evil.txt'), 'latin1');
+}
+
+/** A tar or tar.gz in memory. */
+export async function makeTar(entries: Record<string, string | Buffer>, options: { gzip?: boolean; links?: Record<string, string> } = {}): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const [name, content] of Object.entries(entries)) pack.entry({ name }, Buffer.isBuffer(content) ? content : Buffer.from(content));
+  for (const [name, target] of Object.entries(options.links ?? {})) pack.entry({ name, type: 'symlink', linkname: target });
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
+  const raw = Buffer.concat(chunks);
+  return options.gzip ? zlib.gzipSync(raw) : raw;
+}
 
 /** The members of a zip held in memory, in archive order, with their contents. */
 export async function unzipBuffer(zip: Buffer): Promise<Map<string, Buffer>> {
@@ -24,8 +56,8 @@ export async function unzipBuffer(zip: Buffer): Promise<Map<string, Buffer>> {
 }
 
 /** The members of a tar held in memory. */
-export async function untarBuffer(tar: Buffer): Promise<Map<string, Buffer>> {
-  const extract = tarStream.extract();
+export async function untarBuffer(archive: Buffer): Promise<Map<string, Buffer>> {
+  const extract = tar.extract();
   const out = new Map<string, Buffer>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
@@ -37,7 +69,7 @@ export async function untarBuffer(tar: Buffer): Promise<Map<string, Buffer>> {
     extract.on('finish', resolve);
     extract.on('error', reject);
   });
-  extract.end(tar);
+  extract.end(archive);
   await done;
   return out;
 }

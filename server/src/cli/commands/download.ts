@@ -60,8 +60,11 @@ export function registerDownloadCommand(program: Command, settings: () => Client
 
 async function downloadAll(client: Parameters<typeof fetchFile>[0], files: readonly RemoteFile[], out: string, parallel: number, progress: boolean): Promise<number> {
   const targets = files.map((f) => resolveInside(out, f.localPath));
-  const duplicate = targets.find((t, i) => targets.indexOf(t) !== i);
-  if (duplicate) throw new UsageError(`Two files would be written to ${duplicate}; choose another --structure`);
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (seen.has(target)) throw new UsageError(`Two files would be written to ${target}; choose another --structure`);
+    seen.add(target);
+  }
   const totalBytes = files.reduce((n, f) => n + (f.size ?? 0), 0);
   const bar = new Progress('Downloading', totalBytes, files.length, progressMode(progress));
   const outcomes: FetchOutcome[] = [];
