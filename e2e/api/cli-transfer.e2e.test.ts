@@ -105,29 +105,47 @@ describe('xnat-ts transfer between two running servers', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /Project NOPE does not exist on .* or you cannot see it/);
     // A collaborator may read a project but not add to it; scripts pass credentials in the environment.
-    const created = await seedA.request('POST', '/xapi/users', JSON.stringify({ username: 'colla', password: 'colla-password-1' }), { 'content-type': 'application/json' });
-    assert.equal(created.status, 201, await created.text());
+    for (const seed of [seedA, seedB]) {
+      const created = await seed.request('POST', '/xapi/users', JSON.stringify({ username: 'colla', password: 'colla-password-1' }), { 'content-type': 'application/json' });
+      assert.equal(created.status, 201, await created.text());
+      await seed.put('/data/projects/READONLY');
+      await seed.put('/data/projects/READONLY/users/collaborator/colla');
+    }
     await seedA.put('/data/projects/SRC/users/collaborator/colla');
-    await seedA.put('/data/projects/READONLY');
-    await seedA.put('/data/projects/READONLY/users/collaborator/colla');
-    const denied = await runCli(['transfer', '--from', a.url, '--source-project', 'SRC', '--dest-project', 'READONLY', '--no-progress'], {
-      env: { ...env(), XNAT_TS_USER: 'colla', XNAT_TS_PASSWORD: 'colla-password-1' },
-    });
-    assert.equal(denied.code, 2, denied.stdout + denied.stderr);
-    assert.match(denied.stdout, /BLOCKED: You cannot add data to project READONLY/);
+    const asColla = { ...env(), XNAT_TS_USER: 'colla', XNAT_TS_PASSWORD: 'colla-password-1' };
+    const between = await runCli(['transfer', '--from', a.url, '--to', b.url, '--source-project', 'SRC', '--dest-project', 'READONLY', '--no-progress'], { env: asColla });
+    assert.equal(between.code, 2, between.stdout + between.stderr);
+    assert.match(between.stdout, /BLOCKED: You cannot add data to project READONLY/);
+    const within = await runCli(['transfer', '--from', a.url, '--source-project', 'SRC', '--dest-project', 'READONLY', '--no-progress'], { env: asColla });
+    assert.equal(within.code, 2, within.stdout + within.stderr);
+    assert.match(within.stdout, /PROBLEM \(access\) project READONLY: You need write access/);
+    assert.match(within.stderr, /Cannot transfer: You need write access/);
     assert.deepEqual(await seedA.rows('/data/projects/READONLY/experiments'), []);
+    assert.deepEqual(await seedB.rows('/data/projects/READONLY/experiments'), []);
   });
 
-  it('copies within one server through the REST API, saying so', async () => {
+  it('copies within one server with the server\'s own transfer, then checks every file from the client', async () => {
     await seedA.put('/data/projects/SRC2');
     const res = await runCli(['transfer', '--from', a.url, '--source-project', 'SRC', '--dest-project', 'SRC2', '--no-progress'], { env: env() });
     assert.equal(res.code, 0, res.stdout + res.stderr);
-    assert.match(res.stderr, /source and destination are on the same server, which offers no server-side transfer API \(\/xapi\/transfers\); copying through the REST API instead/);
-    assert.match(res.stdout, /Verified: 10 of 10 files present in SRC2/);
+    assert.match(res.stderr, /Source and destination are on the same server: it copies the files itself \(\/xapi\/transfers\)/);
+    assert.match(res.stdout, /Transfer [0-9a-f-]+ succeeded/);
+    assert.match(res.stdout, /Verified: 10 of 10 files present in SRC2 with the same size and MD5 \(and the server's own check passed\)/);
     assert.deepEqual(
       await filesOf(seedA, '/data/projects/SRC2/subjects/S2/experiments/MR2'),
       await filesOf(seedA, '/data/projects/SRC/subjects/S2/experiments/MR2'),
     );
+    const again = await runCli(['transfer', '--from', a.url, '--source-project', 'SRC', '--dest-project', 'SRC2', '--session', 'MR2', '--no-progress'], { env: env() });
+    assert.equal(again.code, 3, again.stdout + again.stderr);
+    assert.match(again.stdout, /PROBLEM \(uid\) experiment MR2/);
+  });
+
+  it('falls back to the client-side copy on one server for options the server does not offer, saying so', async () => {
+    await seedA.put('/data/projects/SRC3');
+    const res = await runCli(['transfer', '--from', a.url, '--source-project', 'SRC', '--dest-project', 'SRC3', '--session', 'MR2', '--no-session-resources', '--no-progress'], { env: env() });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stderr, /--no-session-resources is not available for the server's own transfers; copying through the REST API instead/);
+    assert.match(res.stdout, /Verified: 4 of 4 files present in SRC3/);
   });
 
   it('logs out, invalidating the token', async () => {

@@ -165,11 +165,8 @@ for (const dialect of testDialects()) {
       const reader = await t.user('rita');
       await makeProject(owner, 'BETA');
       await addMember(owner, 'BETA', 'member', 'rita');
-      // Shares are written straight into the tables: the sharing routes belong to another area.
-      const subjectId = (await owner.get('/data/projects/ALPHA/subjects?format=json')).rows().find((r) => r.label === 'S1')?.ID as string;
-      const at = new Date().toISOString();
-      await t.app.db.insertInto('subject_label').values({ subject_id: subjectId, project_id: 'BETA', label: 'S1_B', is_shared: 1, created_at: at }).execute();
-      await t.app.db.insertInto('experiment_label').values({ experiment_id: sessionId, project_id: 'BETA', label: 'MR1_B', is_shared: 1, created_at: at }).execute();
+      assert.equal((await owner.put('/data/projects/ALPHA/subjects/S1/projects/BETA', { query: { label: 'S1_B' } })).status, 200);
+      assert.equal((await owner.put(`${SESSION}/projects/BETA`, { query: { label: 'MR1_B' } })).status, 200);
       const res = await reader.get('/data/projects/BETA/subjects/S1_B/experiments/MR1_B/scans/ALL/files?format=zip');
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers['content-disposition'], 'attachment; filename="MR1_B.zip"');

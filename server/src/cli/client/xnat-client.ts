@@ -3,7 +3,7 @@ import { ClientError } from './errors.js';
 
 /** A response outside the statuses the caller accepts, with the server's own explanation. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly method: string, readonly url: string, readonly detail: string) {
+  constructor(readonly status: number, readonly method: string, readonly url: string, readonly detail: string, readonly body = '') {
     super(`${method} ${url} failed with ${status}: ${detail}`);
     this.name = 'HttpError';
   }
@@ -57,7 +57,10 @@ export class XnatClient {
       throw new ClientError(`Cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
     }
     const ok = options.accept ? options.accept.includes(res.status) : res.ok;
-    if (!ok) throw new HttpError(res.status, method, url, await failureText(res));
+    if (!ok) {
+      const body = (await res.text().catch(() => '')).trim();
+      throw new HttpError(res.status, method, url, failureText(body, res), body);
+    }
     return res;
   }
 
@@ -87,8 +90,7 @@ export class XnatClient {
 }
 
 /** The server's explanation: JSON `error.message`, XNAT's `<h3>` status page, or the plain text. */
-async function failureText(res: Response): Promise<string> {
-  const text = (await res.text().catch(() => '')).trim();
+function failureText(text: string, res: Response): string {
   if (/json/.test(res.headers.get('content-type') ?? '')) {
     try {
       const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };

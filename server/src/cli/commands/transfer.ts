@@ -3,15 +3,18 @@ import type { Command } from 'commander';
 import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
 import { normaliseServerUrl } from '../client/credentials.js';
-import { ConflictError, UsageError } from '../client/errors.js';
+import { ClientError, ConflictError, UsageError } from '../client/errors.js';
 import { commaList, parallelism, repeated } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { Progress, progressMode } from '../client/progress.js';
-import { HttpError, type XnatClient } from '../client/xnat-client.js';
+import type { XnatClient } from '../client/xnat-client.js';
+import { listSessions } from '../download/plan-selection.js';
 import { copySession, type CopyResult } from '../transfer/copy-session.js';
-import { parseLabelMap } from '../transfer/label-map.js';
+import { parseLabelMap, type LabelMap } from '../transfer/label-map.js';
 import { planTransfer, type SessionPlan } from '../transfer/plan.js';
+import { followTransfer, offersServerTransfers, postTransfer, reviewChecklist, transferRequest, type Checklist, type TransferChoice, type TransferView } from '../transfer/server-side.js';
 import { readSourceSessions } from '../transfer/source-session.js';
+import { listDestFiles, verifyCopy } from '../transfer/verify-copy.js';
 
 interface TransferOptions {
   from?: string; to?: string; sourceProject: string; destProject: string; subject?: string[]; session?: string[]; scanType?: string[];
@@ -23,8 +26,9 @@ interface TransferOptions {
 /**
  * `xnat-ts transfer`: copies sessions from one project to another, on the same server or between two,
  * with a label map, a conflict check before anything is written, a dry run, and a verification of every
- * file (present, same size, same MD5) in the destination. Exit codes: 0 all verified, 1 something not
- * verified, 2 usage, 3 conflicts (nothing written).
+ * file (present, same size, same MD5) in the destination. Between servers the copy goes through the REST
+ * API from here; within one server, the server copies itself (`/xapi/transfers`) when it can. Exit codes:
+ * 0 all verified, 1 something not verified, 2 usage, 3 conflicts (nothing written).
  */
 export function registerTransferCommand(program: Command, settings: () => ClientSettings): void {
   program.command('transfer')
@@ -51,7 +55,17 @@ export function registerTransferCommand(program: Command, settings: () => Client
       const map = parseLabelMap(opts.map, opts.labelMap ? await fsp.readFile(opts.labelMap, 'utf8') : undefined);
       const source = await connect({ server: opts.from }, settings());
       const dest = opts.to ? await connect({ server: opts.to }, settings()) : source;
-      if (normaliseServerUrl(source.base) === normaliseServerUrl(dest.base)) await noteSameServer(dest);
+      if (normaliseServerUrl(source.base) === normaliseServerUrl(dest.base)) {
+        const unsupported = opts.overwrite ? '--overwrite' : !opts.sessionResources ? '--no-session-resources' : undefined;
+        if (!unsupported && (await offersServerTransfers(dest))) {
+          process.stderr.write(`Source and destination are on the same server: it copies the files itself (/xapi/transfers), without sending them through this computer.\n`);
+          process.exitCode = await runOnServer(dest, opts, map);
+          return;
+        }
+        process.stderr.write(unsupported
+          ? `Note: ${unsupported} is not available for the server's own transfers; copying through the REST API instead.\n`
+          : 'Note: source and destination are on the same server, which offers no server-side transfer API (/xapi/transfers); copying through the REST API instead.\n');
+      }
       const sessions = await readSourceSessions(source, {
         project: opts.sourceProject, subjects: opts.subject, sessions: opts.session, scanTypes: opts.scanType, resources: opts.resource, sessionResources: opts.sessionResources,
       });
@@ -69,17 +83,66 @@ export function registerTransferCommand(program: Command, settings: () => Client
     });
 }
 
-/** One server holds both projects: say how this copy runs (the server-side transfer API copies without the round trip). */
-async function noteSameServer(server: XnatClient): Promise<void> {
-  const probe = await server.request('GET', '/xapi/transfers', { accept: [200, 401, 403, 404, 405, 501] }).catch((e: unknown) => {
-    if (e instanceof HttpError) return undefined;
-    throw e;
+/** A copy between projects of one server, done by the server (`/xapi/transfers`), checked again from here. */
+async function runOnServer(client: XnatClient, opts: TransferOptions, map: LabelMap): Promise<number> {
+  const sessions = await listSessions(client, { project: opts.sourceProject, subjects: opts.subject, sessions: opts.session });
+  if (sessions.length === 0) throw new UsageError(`No sessions to transfer in ${opts.sourceProject} on ${client.base}`);
+  const choice: TransferChoice = {
+    source: opts.sourceProject, destination: opts.destProject, sessions, everything: !opts.subject?.length && !opts.session?.length,
+    scanTypes: opts.scanType, resources: opts.resource, map,
+  };
+  process.stdout.write(`Transfer from ${opts.sourceProject} to ${opts.destProject} on ${client.base}:\n`);
+  const dry = await postTransfer(client, transferRequest(choice, true));
+  if (!dry.checklist) throw new ClientError(`${client.base} answered the dry run without a checklist`);
+  reviewChecklist(dry.checklist, opts.merge ?? false);
+  if (opts.dryRun) {
+    process.stdout.write('Dry run: nothing was copied.\n');
+    return 0;
+  }
+  const started = await postTransfer(client, transferRequest(choice, false));
+  if (!started.transfer) {
+    reviewChecklist(started.checklist as Checklist, opts.merge ?? false);
+    throw new ClientError(`${client.base} did not start the transfer`);
+  }
+  const bar = new Progress('Copying on the server', Math.max(1, dry.checklist.totals.bytes * 2), dry.checklist.totals.files, progressMode(opts.progress));
+  let shown = 0;
+  const began = Date.now();
+  let done: TransferView;
+  try {
+    done = await followTransfer(client, started.transfer.id, (bytes) => {
+      bar.add(bytes - shown);
+      shown = bytes;
+    });
+  } finally {
+    bar.stop();
+  }
+  const report = done.report;
+  const lines = [`Transfer ${done.id} ${done.state} in ${formatDuration(Date.now() - began)}: ${report?.message ?? 'no report'}`];
+  for (const e of report?.experiments ?? []) lines.push(`  ${e.sourceLabel} -> ${e.destLabel}${e.destId ? ` (${e.destId})` : ''}: ${e.status}${e.error ? `: ${e.error}` : ''}`);
+  for (const p of report?.verification.problems.slice(0, 20) ?? []) lines.push(`  SERVER CHECK ${p.kind} ${p.item}${p.path ? ` ${p.path}` : ''}`);
+  // Checked again from here, the same way as a copy between servers: every source file listed in the destination.
+  const sources = await readSourceSessions(client, {
+    project: opts.sourceProject, sessions: sessions.map((x) => x.id), scanTypes: opts.scanType, resources: opts.resource, sessionResources: true,
   });
-  const note = probe?.status === 200
-    ? 'Note: source and destination are on the same server; this client copies through the REST API (the server-side /xapi/transfers API is not used by this version).'
-    : 'Note: source and destination are on the same server, which offers no server-side transfer API (/xapi/transfers); copying through the REST API instead.';
-  await probe?.body?.cancel();
-  process.stderr.write(`${note}\n`);
+  let total = 0;
+  let verified = 0;
+  const failures: string[] = [];
+  for (const e of report?.experiments ?? []) {
+    const src = sources.find((x) => x.label === e.sourceLabel);
+    if (!src) continue;
+    total += src.files.length;
+    if (!e.destId) continue;
+    const checked = verifyCopy(src.files, await listDestFiles(client, `/data/projects/${encodeURIComponent(opts.destProject)}/experiments/${encodeURIComponent(e.destId)}`));
+    verified += checked.verified;
+    failures.push(...checked.failures.map((f) => `${e.destLabel}: ${f}`));
+  }
+  for (const f of failures.slice(0, 20)) lines.push(`  FAILED ${f}`);
+  const ok = done.state === 'succeeded' && (report?.verification.passed ?? false) && failures.length === 0 && verified === total;
+  lines.push(ok
+    ? `Verified: ${verified} of ${total} files present in ${opts.destProject} with the same size and MD5 (and the server's own check passed)`
+    : `NOT verified: ${total - verified} of ${total} files${report?.verification.passed === false ? '; the server\'s own check failed' : ''}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ok ? 0 : 1;
 }
 
 function printPlan(source: XnatClient, dest: XnatClient, opts: TransferOptions, plans: readonly SessionPlan[], blockers: readonly string[]): void {

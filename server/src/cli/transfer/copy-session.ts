@@ -3,9 +3,9 @@ import { Readable, Transform } from 'node:stream';
 import { ClientError } from '../client/errors.js';
 import { HttpError, type XnatClient } from '../client/xnat-client.js';
 import { runPool } from '../client/pool.js';
-import { dataPath, parseFileUri } from '../download/remote-file.js';
 import type { SessionPlan } from './plan.js';
 import { fileKey, type ResourceOwnerKey, type SourceFile } from './source-session.js';
+import { listDestFiles, sameContent, verifyCopy } from './verify-copy.js';
 
 export interface CopyResult {
   readonly plan: SessionPlan;
@@ -18,8 +18,6 @@ export interface CopyResult {
   readonly verified: number;
   readonly failures: readonly string[];
 }
-
-interface DestFile { readonly size?: number; readonly md5?: string }
 
 const ATTEMPTS = 3;
 
@@ -73,14 +71,9 @@ export async function copySession(source: XnatClient, dest: XnatClient, project:
       bytesCopied += file.size ?? 0;
     } else failures.push(`${fileKey(file)}: ${outcome}`);
   });
-  const after = await listDestFiles(dest, base);
-  let verified = 0;
-  for (const file of s.files) {
-    const there = after.get(fileKey(file));
-    if (!there) failures.push(`${fileKey(file)}: missing from the destination after the copy`);
-    else if (!sameContent(file, there)) failures.push(`${fileKey(file)}: size or MD5 differs in the destination`);
-    else verified++;
-  }
+  const checked = verifyCopy(s.files, await listDestFiles(dest, base));
+  failures.push(...checked.failures);
+  const verified = checked.verified;
   return { plan, destId, scansCreated, filesCopied, bytesCopied, filesPresent, verified, failures: [...new Set(failures)] };
 }
 
@@ -130,30 +123,6 @@ async function copyFile(source: XnatClient, dest: XnatClient, base: string, file
     }
   }
   return last;
-}
-
-/** Files of a destination session by fileKey(), with the sizes and MD5s the server lists. */
-async function listDestFiles(dest: XnatClient, base: string): Promise<Map<string, DestFile>> {
-  const out = new Map<string, DestFile>();
-  const add = (owner: ResourceOwnerKey, resource: string, row: Record<string, string>) => {
-    const parsed = parseFileUri(dataPath(row.URI ?? ''));
-    if (!parsed) return;
-    out.set(fileKey({ owner, resource, path: parsed.path }), { size: row.Size ? Number(row.Size) : undefined, md5: row.digest || undefined });
-  };
-  for (const row of await dest.rowsOrNone(`${base}/scans/ALL/files`)) {
-    const parsed = parseFileUri(row.URI ?? '');
-    if (parsed?.scan !== undefined) add({ kind: 'scan', scan: parsed.scan }, row.collection ?? '', row);
-  }
-  for (const r of await dest.rowsOrNone(`${base}/resources`)) {
-    for (const row of await dest.rowsOrNone(`${base}/resources/${encodeURIComponent(r.label ?? '')}/files`)) add({ kind: 'session' }, r.label ?? '', row);
-  }
-  return out;
-}
-
-function sameContent(source: SourceFile, dest: DestFile): boolean {
-  if (source.size !== undefined && dest.size !== undefined && source.size !== dest.size) return false;
-  if (source.md5 && dest.md5) return source.md5 === dest.md5;
-  return source.size !== undefined && dest.size !== undefined;
 }
 
 function ownerPath(base: string, owner: ResourceOwnerKey): string {
