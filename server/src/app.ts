@@ -22,6 +22,7 @@ import { ScanService } from './services/scan.service.js';
 import type { Services } from './services/services.js';
 import { SubjectService } from './services/subject.service.js';
 import { UserService } from './services/user.service.js';
+import { webFeature } from './web/web.feature.js';
 
 export interface App {
   readonly config: Config;
@@ -45,7 +46,9 @@ export interface BuildOptions {
 }
 
 /** Feature areas beyond the archive core, in the order their routes are registered. */
-const FEATURES: readonly FeatureFactory[] = [];
+const FEATURES: readonly FeatureFactory[] = [
+  webFeature,
+];
 
 /** The composition root: the only place that knows every concrete class. Tests build the same app. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {

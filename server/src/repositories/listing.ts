@@ -38,3 +38,11 @@ export async function* inChunks<T>(fetch: (page: Page) => Promise<T[]>, keyOf: (
     after = keyOf(rows[rows.length - 1] as T);
   }
 }
+
+/**
+ * Splits filters for a listing seen from one project: `label` means the label there (the share
+ * label for shared items), which lives in the label table, not the item's owner label.
+ */
+export function splitLabelFilters(filters: readonly ColumnFilter[]): { label: ColumnFilter[]; other: ColumnFilter[] } {
+  return { label: filters.filter((f) => f.column === 'label'), other: filters.filter((f) => f.column !== 'label') };
+}
