@@ -26,7 +26,7 @@ export function Layout({ children }: { readonly children: ReactNode }) {
           {session.login ? (
             <>
               <span className="user-name" data-testid="current-user">{session.login}</span>
-              <button type="button" className="button link-like" onClick={() => void logOut().then(() => navigate('/login'))}>Log out</button>
+              <button type="button" className="link-like" onClick={() => void logOut().then(() => navigate('/login'))}>Log out</button>
             </>
           ) : pathname !== '/login' && <Link to={`/login?next=${encodeURIComponent(pathname)}`}>Log in</Link>}
         </div>

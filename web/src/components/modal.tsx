@@ -18,7 +18,7 @@ export function Modal({ title, onClose, children, footer, wide }: {
     <dialog ref={ref} className={wide ? 'modal wide' : 'modal'} aria-labelledby="modal-title" onCancel={(e) => { e.preventDefault(); onClose(); }}>
       <div className="modal-head">
         <h2 id="modal-title">{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>×</button>
+        <button type="button" className="icon-button" aria-label="Close dialog" onClick={onClose}>×</button>
       </div>
       <div className="modal-body">{children}</div>
       {footer && <div className="modal-foot">{footer}</div>}

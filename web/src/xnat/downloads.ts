@@ -19,14 +19,14 @@ export async function createDownload(request: DownloadRequest): Promise<string> 
 
 export const downloadUrl = (id: string, format: 'zip' | 'xml') => `/xapi/archive/download/${enc(id)}/${format}`;
 
-/** Scan types and resource formats present in the chosen sessions (from their resource listings). */
+/** Scan types and resource formats present in the chosen sessions (from their scans' resource listings). */
 export async function scanTypesAndFormats(sessionIds: readonly string[], signal?: AbortSignal): Promise<{ types: string[]; formats: string[] }> {
   const types = new Set<string>();
   const formats = new Set<string>();
   const queue = [...sessionIds];
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
-      for (const r of await getRows(`/data/experiments/${enc(id)}/resources`, {}, signal)) {
+      for (const r of await getRows(`/data/experiments/${enc(id)}/scans/ALL/resources`, {}, signal)) {
         if (r.category !== 'scans') continue;
         if (r.cat_desc) types.add(r.cat_desc);
         if (r.label) formats.add(r.label);

@@ -14,10 +14,11 @@ export interface Member {
 
 export async function listMembers(project: string, signal?: AbortSignal): Promise<Member[]> {
   const rows = await getRows(`/data/projects/${enc(project)}/users`, {}, signal);
+  const order = (g: Group) => GROUPS.findIndex((x) => x.id === g);
   return rows.map((r) => ({
     login: r.login ?? '', name: [r.firstname, r.lastname].filter(Boolean).join(' '), email: r.email ?? '',
     group: (r.GROUP_ID ?? '').slice((r.GROUP_ID ?? '').lastIndexOf('_') + 1) as Group,
-  }));
+  })).sort((a, b) => order(a.group) - order(b.group) || a.login.localeCompare(b.login));
 }
 
 export async function addMember(project: string, group: Group, login: string): Promise<void> {

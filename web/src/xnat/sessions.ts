@@ -98,9 +98,11 @@ export interface ResourceRow {
   readonly fileSize: number;
 }
 
+/** The session's own resources, then those of its scans (`scans/ALL/resources`). */
 export async function listResources(project: string, session: string, signal?: AbortSignal): Promise<ResourceRow[]> {
-  const rows = await getRows(`/data/projects/${enc(project)}/experiments/${enc(session)}/resources`, {}, signal);
-  return rows.map((r) => ({
+  const base = `/data/projects/${enc(project)}/experiments/${enc(session)}`;
+  const [own, scans] = await Promise.all([getRows(`${base}/resources`, {}, signal), getRows(`${base}/scans/ALL/resources`, {}, signal)]);
+  return [...own, ...scans].map((r) => ({
     id: r.xnat_abstractresource_id ?? '', label: r.label ?? '', category: r.category ?? '', scanId: r.cat_id ?? '', scanType: r.cat_desc ?? '',
     format: r.format ?? '', content: r.content ?? '', fileCount: Number(r.file_count || 0), fileSize: Number(r.file_size || 0),
   }));

@@ -34,8 +34,8 @@ function toJson(doc: ItemDoc): JsonItem {
   const data: Record<string, string> = { ...doc.attributes };
   const grouped = new Map<string, Record<string, string>>();
   for (const { def, value } of doc.fields) {
+    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(def.xpath);
     const path = def.xpath.replace(/@/g, '');
-    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(path);
     if (typed) {
       // Typed sub-elements (demographics) are child items in XNAT's JSON.
       const key = `${typed[1]}\u0000${typed[2]}`;
@@ -125,7 +125,7 @@ function render(node: XmlNode, namespaces?: string): string {
 
 /** A plain HTML page of an item's fields, for browsers that open an item URL without `format`. */
 export function itemHtml(doc: ItemDoc): string {
-  const data = toJson(doc).data_fields;
+  const data: Record<string, string> = { ...doc.attributes, ...Object.fromEntries(doc.fields.map(({ def, value }) => [def.key, value])) };
   const rows = Object.entries(data).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('\n');
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeXml(doc.element)} ${escapeXml(doc.attributes.ID ?? '')}</title></head><body>\n<h1>${escapeXml(doc.element)} ${escapeXml(doc.attributes.label ?? doc.attributes.ID ?? '')}</h1>\n<table>\n${rows}\n</table>\n</body></html>\n`;
 }

@@ -1,11 +1,12 @@
 import { path } from '../../app/router.tsx';
 import type { ActivityEvent } from '../../xnat/activity.ts';
 
+/** A feed entry in words: `before`, then the item (a link to its page while it exists), then `after`. */
 export interface ActivityLine {
-  readonly text: string;
-  /** The item's page, when it still makes sense to go there. */
+  readonly before: string;
+  readonly item: string;
+  readonly after: string;
   readonly to?: string;
-  readonly linkText?: string;
 }
 
 const VERBS: Record<string, string> = {
@@ -15,45 +16,46 @@ const VERBS: Record<string, string> = {
 
 const NOUNS: Record<string, string> = { subject: 'subject', experiment: 'session', scan: 'scan', project: 'project', resource: 'resource', config: 'configuration' };
 
-/** One feed entry in words, with a link straight to the data it is about. */
+export function activityText(line: ActivityLine): string {
+  return `${line.before}${line.item}${line.after}`;
+}
+
+/** One feed entry, with a link straight to the data it is about. */
 export function describeActivity(e: ActivityEvent): ActivityLine {
   const d = e.details ?? {};
   const project = e.projectId ?? '';
   const label = e.label ?? e.entityId;
-  const gone = e.action === 'delete' || e.action === 'unshare';
+  const projectLink = project ? path('projects', project) : undefined;
   switch (e.action) {
-    case 'add-member': return { text: `added ${String(d.user)} to ${project} as ${String(d.role)}`, to: path('projects', project), linkText: project };
-    case 'remove-member': return { text: `removed ${String(d.user)} from ${project}`, to: path('projects', project), linkText: project };
-    case 'set-accessibility': return { text: `made ${project} ${String(d.to)}`, to: path('projects', project), linkText: project };
+    case 'add-member': return { before: `added ${String(d.user)} to `, item: project, after: ` as ${String(d.role)}`, to: projectLink };
+    case 'remove-member': return { before: `removed ${String(d.user)} from `, item: project, after: '', to: projectLink };
+    case 'set-accessibility': return { before: 'made ', item: project, after: ` ${String(d.to)}`, to: projectLink };
     case 'upload': {
       const count = Number(d.count ?? 0);
-      return { text: `uploaded ${count} file${count === 1 ? '' : 's'} to ${String(d.owner ?? label)}`, ...linkToOwner(project, d), linkText: String(d.owner ?? label) };
+      return { before: `uploaded ${count} file${count === 1 ? '' : 's'} to `, item: String(d.owner ?? label), after: project ? ` in ${project}` : '', to: ownerLink(project, d) };
     }
-    case 'delete-files': return { text: `deleted files of ${String(d.owner ?? label)}`, ...linkToOwner(project, d) };
+    case 'delete-files': return { before: 'deleted files of ', item: String(d.owner ?? label), after: project ? ` in ${project}` : '', to: ownerLink(project, d) };
     default: break;
   }
   const verb = VERBS[e.action] ?? e.action;
+  const gone = e.action === 'delete' || e.action === 'unshare';
+  if (e.entityType === 'project') return { before: `${verb} project `, item: e.entityId, after: '', to: gone ? undefined : path('projects', e.entityId) };
   const noun = NOUNS[e.entityType] ?? e.entityType;
-  if (e.entityType === 'project') {
-    return gone ? { text: `${verb} project ${e.entityId}` } : { text: `${verb} project ${e.entityId}`, to: path('projects', e.entityId), linkText: e.entityId };
-  }
-  const where = project ? ` in ${project}` : '';
-  if (gone || !project) return { text: `${verb} ${noun} ${label}${where}` };
+  const after = project ? ` in ${project}` : '';
+  if (gone || !project) return { before: `${verb} ${noun} `, item: label, after };
   switch (e.entityType) {
-    case 'subject': return { text: `${verb} subject ${label}${where}`, to: path('projects', project, 'subjects', e.entityId), linkText: label };
-    case 'experiment': return { text: `${verb} session ${label}${where}`, to: path('projects', project, 'experiments', e.entityId), linkText: label };
-    case 'scan': {
-      const [session] = e.entityId.split('/');
-      return { text: `${verb} scan ${label}${where}`, to: path('projects', project, 'experiments', session ?? ''), linkText: label };
-    }
-    case 'resource': return { text: `${verb} resource ${label}${where}`, ...linkToOwner(project, d), linkText: label };
-    default: return { text: `${verb} ${noun} ${label}${where}`, to: path('projects', project) };
+    case 'subject': return { before: `${verb} subject `, item: label, after, to: path('projects', project, 'subjects', e.entityId) };
+    case 'experiment': return { before: `${verb} session `, item: label, after, to: path('projects', project, 'experiments', e.entityId) };
+    case 'scan': return { before: `${verb} scan `, item: label, after, to: path('projects', project, 'experiments', e.entityId.split('/')[0] ?? '') };
+    case 'resource': return { before: `${verb} resource `, item: label, after, to: ownerLink(project, d) };
+    case 'config': return { before: `${verb} the `, item: `${e.entityId.split('/')[0]} configuration`, after, to: path('projects', project) + '?tab=settings' };
+    default: return { before: `${verb} ${noun} `, item: label, after, to: projectLink };
   }
 }
 
-function linkToOwner(project: string, d: Record<string, unknown>): { to?: string } {
-  if (!project) return {};
-  if (typeof d.experimentId === 'string') return { to: path('projects', project, 'experiments', d.experimentId) };
-  if (typeof d.subjectId === 'string') return { to: path('projects', project, 'subjects', d.subjectId) };
-  return { to: path('projects', project) };
+function ownerLink(project: string, d: Record<string, unknown>): string | undefined {
+  if (!project) return undefined;
+  if (typeof d.experimentId === 'string') return path('projects', project, 'experiments', d.experimentId);
+  if (typeof d.subjectId === 'string') return path('projects', project, 'subjects', d.subjectId);
+  return path('projects', project);
 }

@@ -6,7 +6,7 @@ import { formatCount, timeAgo } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
 import { listActivity, type ActivityEvent } from '../../xnat/activity.ts';
 import { listAccessibleProjects, piName, projectTitle, type ProjectSummary } from '../../xnat/projects.ts';
-import { describeActivity } from './activity-text.ts';
+import { describeActivity, type ActivityLine } from './activity-text.ts';
 
 /** Home: the projects you can open on the left, what changed recently on the right (seed 004). */
 export function HomePage() {
@@ -87,8 +87,7 @@ function ActivityFeed() {
           return (
             <li key={e.id}>
               <span className="activity-who">{e.actor}</span>{' '}
-              <span className="activity-what">{line.text}</span>
-              {line.to && <> · <Link to={line.to}>{line.linkText ? `Open ${line.linkText}` : 'Open'}</Link></>}
+              <ActivityText line={line} />
               <time dateTime={e.at} title={e.at} className="activity-when">{timeAgo(e.at)}</time>
             </li>
           );
@@ -99,5 +98,14 @@ function ActivityFeed() {
       )}
       <ErrorText message={more.error} />
     </section>
+  );
+}
+
+/** The sentence with the item as the link to it. */
+function ActivityText({ line }: { readonly line: ActivityLine }) {
+  return (
+    <span className="activity-what">
+      {line.before}{line.to ? <Link to={line.to}>{line.item}</Link> : line.item}{line.after}
+    </span>
   );
 }
