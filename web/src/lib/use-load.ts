@@ -4,8 +4,8 @@ export interface Loaded<T> {
   readonly data: T | undefined;
   readonly error: Error | undefined;
   readonly loading: boolean;
-  /** Loads again (after a change), keeping the current data on screen meanwhile. */
-  reload(): void;
+  /** Loads again (after a change), keeping the current data on screen meanwhile; settles when the new data is shown. */
+  reload(): Promise<void>;
 }
 
 /** Loads data for a page; a newer load or leaving the page cancels the older request. */
@@ -15,6 +15,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
   const loadRef = useRef(load);
   loadRef.current = load;
   const lastKey = useRef<string>(undefined);
+  const waiting = useRef<(() => void)[]>([]);
   const key = JSON.stringify(deps);
   useEffect(() => {
     const controller = new AbortController();
@@ -22,34 +23,21 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
     const sameThing = lastKey.current === key;
     lastKey.current = key;
     setState((s) => ({ data: sameThing ? s.data : undefined, loading: true }));
-    loadRef.current(controller.signal).then(
-      (data) => !controller.signal.aborted && setState({ data, loading: false }),
-      (error: Error) => !controller.signal.aborted && setState({ error, loading: false }),
-    );
+    const settle = (next: { data?: T; error?: Error }) => {
+      if (controller.signal.aborted) return;
+      setState({ ...next, loading: false });
+      const done = waiting.current;
+      waiting.current = [];
+      done.forEach((resolve) => resolve());
+    };
+    loadRef.current(controller.signal).then((data) => settle({ data }), (error: Error) => settle({ error }));
     return () => controller.abort();
   }, [key, version]);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const reload = useCallback(() => new Promise<void>((resolve) => {
+    waiting.current.push(resolve);
+    setVersion((v) => v + 1);
+  }), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
-}
-
-/** Runs one user action at a time, remembering its error for display next to the control. */
-export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const run = useCallback(async (...args: A) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action(...args);
-      return true;
-    } catch (e) {
-      setError((e as Error).message);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, [action]);
-  return { run, busy, error, setError };
 }
 
 export function useTitle(title: string): void {

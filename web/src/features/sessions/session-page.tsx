@@ -30,7 +30,7 @@ export function SessionPage({ project, session }: { readonly project: string; re
 }
 
 function SessionView({ project, session, subject, reload }: {
-  readonly project: ProjectSummary; readonly session: SessionDetail; readonly subject: SubjectDetail; readonly reload: () => void;
+  readonly project: ProjectSummary; readonly session: SessionDetail; readonly subject: SubjectDetail; readonly reload: () => Promise<void>;
 }) {
   const { query } = useLocation();
   const wanted = query.get('tab');
@@ -80,8 +80,8 @@ function SessionView({ project, session, subject, reload }: {
           onShared={() => {
             setNote(`Shared into ${sharingInto}.`);
             setSharingInto(undefined);
-            shares.reload();
-            subjectIn.reload();
+            void shares.reload();
+            void subjectIn.reload();
             setQuery({ tab: 'projects' });
           }}
         />
@@ -90,7 +90,7 @@ function SessionView({ project, session, subject, reload }: {
   );
 }
 
-function SessionFields({ project, session, shared, onSaved }: { readonly project: ProjectSummary; readonly session: SessionDetail; readonly shared: boolean; readonly onSaved: () => void }) {
+function SessionFields({ project, session, shared, onSaved }: { readonly project: ProjectSummary; readonly session: SessionDetail; readonly shared: boolean; readonly onSaved: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const fields = SESSION_FIELDS.filter((f) => !f.types || f.types.includes(session.xsiType));
   const editable = !shared && canCreate(project.role);
@@ -105,8 +105,8 @@ function SessionFields({ project, session, shared, onSaved }: { readonly project
         <FieldsForm idPrefix="session" fields={fields} values={session.fields} onCancel={() => setEditing(false)}
           onSave={async (changes) => {
             await updateSession(project.id, session.label, changes);
+            await onSaved();
             setEditing(false);
-            onSaved();
           }} />
       ) : (
         <FieldList items={fields.map((f) => ({ label: f.label, value: session.fields[f.key] ?? '' }))} />

@@ -27,7 +27,7 @@ export function SubjectPage({ project, subject }: { readonly project: string; re
   return <LoadState load={load} what="Loading subject">{(d) => <SubjectView project={d.project} subject={d.subject} reload={load.reload} />}</LoadState>;
 }
 
-function SubjectView({ project, subject, reload }: { readonly project: ProjectSummary; readonly subject: SubjectDetail; readonly reload: () => void }) {
+function SubjectView({ project, subject, reload }: { readonly project: ProjectSummary; readonly subject: SubjectDetail; readonly reload: () => Promise<void> }) {
   const { query } = useLocation();
   const tab = query.get('tab') === 'projects' ? 'projects' : 'details';
   const sessions = useLoad((signal) => listSubjectSessions(project.id, subject.label, signal), [project.id, subject.id]);
@@ -39,9 +39,9 @@ function SubjectView({ project, subject, reload }: { readonly project: ProjectSu
   const afterShare = () => {
     setSharedNote(`Shared into ${sharingInto}.`);
     setSharingInto(undefined);
-    reload();
-    sessions.reload();
-    shares.reload();
+    void reload();
+    void sessions.reload();
+    void shares.reload();
     setQuery({ tab: 'projects' });
   };
 
@@ -79,7 +79,7 @@ function SubjectView({ project, subject, reload }: { readonly project: ProjectSu
   );
 }
 
-function Demographics({ project, subject, shared, onSaved }: { readonly project: ProjectSummary; readonly subject: SubjectDetail; readonly shared: boolean; readonly onSaved: () => void }) {
+function Demographics({ project, subject, shared, onSaved }: { readonly project: ProjectSummary; readonly subject: SubjectDetail; readonly shared: boolean; readonly onSaved: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const editable = !shared && canCreate(project.role);
   return (
@@ -93,8 +93,8 @@ function Demographics({ project, subject, shared, onSaved }: { readonly project:
         <FieldsForm idPrefix="subject" fields={SUBJECT_FIELDS} values={subject.fields} onCancel={() => setEditing(false)}
           onSave={async (changes) => {
             await updateSubject(project.id, subject.label, changes);
+            await onSaved();
             setEditing(false);
-            onSaved();
           }} />
       ) : (
         <FieldList items={SUBJECT_FIELDS.map((f) => ({ label: f.label, value: subject.fields[f.key] ?? '' }))} />
