@@ -53,7 +53,7 @@ describe('web UI: logging in and the home page', { skip: browserSkipReason() }, 
     await page.goto('/');
     const projects = page.getByTestId('project-list').locator('li');
     await projects.first().waitFor();
-    assert.deepEqual(await projects.evaluateAll((els) => els.map((e) => e.getAttribute('data-project'))), ['ALPHA', 'BETA']);
+    assert.deepEqual(await Promise.all((await projects.all()).map((li) => li.getAttribute('data-project'))), ['ALPHA', 'BETA']);
     const alpha = page.locator('li[data-project="ALPHA"]');
     assert.equal(await alpha.getByTestId('subject-count').textContent(), '3 subjects');
     assert.equal(await alpha.getByTestId('session-count').textContent(), '2 sessions');

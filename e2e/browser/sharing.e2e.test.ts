@@ -72,7 +72,7 @@ describe('web UI: Share Into, the Sharing Manager and shared data', { skip: brow
 
     const destSubjects = await admin.rows('/data/projects/DEST/subjects?columns=label,shared');
     assert.deepEqual(destSubjects.find((r) => r.label === 'D001')?.shared, '1');
-    const destSessions = (await admin.rows('/data/projects/DEST/experiments?columns=label')).map((r) => r.label);
+    const destSessions = (await admin.rows('/data/projects/DEST/experiments?columns=label')).map((r) => r.label ?? '');
     assert.ok(destSessions.includes('D001_MR1'));
     assert.ok(!destSessions.some((l) => l.startsWith('SUB1_MR2')), 'the unchecked session stayed behind');
     assertNoConsoleErrors(t);

@@ -5,6 +5,7 @@ import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, scree
 import { logInContext, SeedClient } from '../support/seed.js';
 import { startServer, type RunningTestServer } from '../support/start-server.js';
 
+const optionValues = async (select: import('playwright-core').Locator) => Promise.all((await select.locator('option').all()).map((o) => o.getAttribute('value')));
 const cells = async (row: import('playwright-core').Locator) => (await row.locator('td').allTextContents()).map((c) => c.trim());
 
 describe('web UI: subject and session pages', { skip: browserSkipReason() }, () => {
@@ -137,10 +138,10 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
     await page.goto('/projects/NEURO/subjects/SUBJ1');
     const select = page.getByLabel('Share into', { exact: true });
     await select.waitFor();
-    assert.deepEqual(await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), ['OWN2']);
+    assert.deepEqual(await optionValues(select), ['OWN2']);
     await page.goto('/projects/NEURO/experiments/SUBJ1_MR1');
     await page.getByLabel('Share into', { exact: true }).waitFor();
-    assert.deepEqual(await page.getByLabel('Share into', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), ['OWN2']);
+    assert.deepEqual(await optionValues(page.getByLabel('Share into', { exact: true })), ['OWN2']);
     assertNoConsoleErrors(t);
   });
 

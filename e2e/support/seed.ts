@@ -84,7 +84,7 @@ export async function logInContext(context: BrowserContext, url: string, login: 
  * Whether the spawned server offers an API other areas are still building; tests of the UI on top
  * of it skip until it does, naming what is missing.
  */
-export async function serverSupports(client: SeedClient, probe: 'sharing' | 'import' | 'prearchive' | 'download' | 'zip'): Promise<boolean> {
+export async function serverSupports(client: SeedClient, probe: 'sharing' | 'import' | 'prearchive' | 'download'): Promise<boolean> {
   switch (probe) {
     case 'sharing': {
       // Today's core answers PUT on .../projects/{dest} with "not supported"; a sharing server looks the projects up (404 here).
@@ -99,10 +99,6 @@ export async function serverSupports(client: SeedClient, probe: 'sharing' | 'imp
     case 'download': {
       const r = await client.request('POST', '/xapi/archive/download', '{}', { 'content-type': 'application/json' });
       return r.status !== 404 && r.status !== 501;
-    }
-    case 'zip': {
-      const r = await client.request('GET', '/data/experiments/__probe__/scans/ALL/files?format=zip');
-      return r.status !== 501;
     }
   }
 }
