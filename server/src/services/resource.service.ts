@@ -14,9 +14,10 @@ import type { FileStore, Placement, StagedFile } from '../archive/file-store.js'
 import { DEFAULT_ARCHIVE_LIMITS, detectArchiveKind, walkArchive, type ArchiveLimits } from '../archive/archive-reader.js';
 import {
   deleteFiles, deleteResourceRow, findFile, findResource, findResourceById, insertResource, isDirTaken, listFiles, listFilesOfResources,
-  listResources, refreshResourceStats, updateResourceAttributes, upsertFile,
+  listResources, listResourcesOfExperiment, refreshResourceStats, updateResourceAttributes, upsertFile,
 } from '../repositories/resource.repository.js';
 import { audit } from './audit.js';
+import type { ExperimentRef } from './locator.js';
 import type { OwnerRef, ResolvedOwner, ResourceOwners } from './resource-owner.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -59,6 +60,17 @@ export class ResourceService {
   async list(actor: Actor, ref: OwnerRef): Promise<{ owner: ResolvedOwner; resources: Resource[] }> {
     const owner = await this.owners.resolve(actor, ref, 'read');
     return { owner, resources: await listResources(this.db, owner.owner) };
+  }
+
+  /** The resources of every scan of a session, by scan number (pk): one access check and one query, not one per scan. */
+  async listOfScans(actor: Actor, session: ExperimentRef): Promise<Map<number, Resource[]>> {
+    const owner = await this.owners.resolve(actor, { kind: 'experiment', ref: session }, 'read');
+    const out = new Map<number, Resource[]>();
+    if (owner.owner.kind !== 'experiment') return out;
+    for (const r of await listResourcesOfExperiment(this.db, owner.owner.experimentId)) {
+      if (r.owner.kind === 'scan') out.set(r.owner.scanPk, [...(out.get(r.owner.scanPk) ?? []), r]);
+    }
+    return out;
   }
 
   async get(actor: Actor, ref: OwnerRef, key: string): Promise<{ owner: ResolvedOwner; resource: Resource }> {

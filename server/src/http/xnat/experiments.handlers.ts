@@ -74,7 +74,8 @@ async function fullExperimentDoc(ctx: XnatContext, located: { item: Experiment; 
   const shares = await s.experiments.projects(ctx.actor, ref);
   const isSession = findXsiType(located.item.xsiType)?.kind === 'imageSession';
   const scans = isSession ? (await s.scans.list(ctx.actor, ref)).scans : [];
-  const scanResources = await Promise.all(scans.map(async (scan) => ({ scan, resources: (await s.resources.list(ctx.actor, { kind: 'scan', session: ref, scan: scan.scanId })).resources })));
+  const byScan = scans.length > 0 ? await s.resources.listOfScans(ctx.actor, ref) : new Map<number, Resource[]>();
+  const scanResources = scans.map((scan) => ({ scan, resources: byScan.get(scan.pk) ?? [] }));
   const own = (await s.resources.list(ctx.actor, { kind: 'experiment', ref })).resources;
   return experimentDoc(located.item, located.label, shares, scanResources, own);
 }

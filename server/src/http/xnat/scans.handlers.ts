@@ -48,9 +48,9 @@ async function listScans(ctx: XnatContext, session: Parameters<XnatContext['serv
   let stats: Map<number, { count: number; size: number }> | undefined;
   if (columns.includes('file_count') || columns.includes('file_size')) {
     stats = new Map();
-    const ref = { experiment: located.item.id };
+    const byScan = await ctx.services.resources.listOfScans(ctx.actor, session);
     for (const scan of scans) {
-      const { resources } = await ctx.services.resources.list(ctx.actor, { kind: 'scan', session: ref, scan: scan.scanId });
+      const resources = byScan.get(scan.pk) ?? [];
       stats.set(scan.pk, { count: resources.reduce((n, r) => n + r.fileCount, 0), size: resources.reduce((n, r) => n + r.totalSize, 0) });
     }
   }
