@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Browser, Download } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, screenshot, withPage, type TestPage } from '../support/browser.js';
+import { before, describe } from 'node:test';
+import type { Download } from 'playwright-core';
+import { assertNoConsoleErrors, browserSkipReason, screenshot, type TestPage } from '../support/browser.js';
 import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 async function bytesOf(download: Download): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -12,22 +12,16 @@ async function bytesOf(download: Download): Promise<Buffer> {
 }
 
 describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: SeedClient;
   let catalogs = false;
   let zips = false;
-  const test = (name: string, needs: () => string | undefined, body: (t: TestPage) => Promise<void>) => it(name, (t: TestContext) => {
-    const missing = needs();
-    if (missing) return t.skip(missing);
-    return withPage(browser, server.url, name, body);
-  });
+  const test = (name: string, needs: () => string | undefined, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: needs });
   const needCatalogs = () => (catalogs ? undefined : 'this server has no multi-session download yet: POST /xapi/archive/download (downloads, issue 5)');
   const needZips = () => (zips ? undefined : 'this server has no zip downloads yet: .../files?format=zip answers 501 (downloads, issue 5)');
 
   before(async () => {
-    server = await startServer();
-    admin = new SeedClient(server.url);
+    admin = suite.admin;
     await admin.createUser('dan');
     await admin.createProject('DL', { name: 'Download study' });
     await admin.addMember('DL', 'member', 'dan');
@@ -40,16 +34,11 @@ describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
     }
     catalogs = await serverSupports(admin, 'download');
     zips = (await admin.request('GET', '/data/projects/DL/experiments/A_MR1/scans/ALL/files?format=zip')).status === 200;
-    if (catalogs || zips) browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('chooses sessions and scan types of a project and gets a Catalog XML', needCatalogs, async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'dan');
+    await logInContext(context, suite.server.url, 'dan');
     await page.goto('/projects/DL');
     await page.getByRole('link', { name: 'Download Images' }).click();
     await page.getByLabel('Choose A_MR1').check();
@@ -68,7 +57,7 @@ describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
 
   test('downloads a session and chosen scans as zips from the session page', needZips, async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'dan');
+    await logInContext(context, suite.server.url, 'dan');
     await page.goto('/projects/DL/experiments/A_MR1');
     const [whole] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download session (zip)' }).click()]);
     assert.match(whole.suggestedFilename(), /\.zip$/);

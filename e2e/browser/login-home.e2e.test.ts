@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, screenshot, withPage, type TestPage } from '../support/browser.js';
-import { logInContext, passwordOf, SeedClient } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { before, describe } from 'node:test';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
+import { logInContext, passwordOf } from '../support/seed.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 describe('web UI: logging in and the home page', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => it(name, () => withPage(browser, server.url, name, body));
+  const suite = browserSuite();
+  const { test } = suite;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const admin = new SeedClient(server.url);
+    const admin = suite.admin;
     await admin.createUser('lena', { firstName: 'Lena', lastName: 'Ortiz' });
     await admin.createProject('ALPHA', { name: 'Alpha memory study', pi_firstname: 'Ada', pi_lastname: 'King' });
     await admin.createProject('BETA', { name: 'Beta pilot' });
@@ -25,10 +21,6 @@ describe('web UI: logging in and the home page', { skip: browserSkipReason() }, 
     await admin.createSession('ALPHA', 'S002', 'S002_MR1', { date: '2024-03-02' });
     await admin.createSubject('BETA', 'B01');
     await admin.createSubject('GAMMA', 'G01');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('logs in through the form, refusing a wrong password with a readable sentence', async (t) => {
@@ -49,7 +41,7 @@ describe('web UI: logging in and the home page', { skip: browserSkipReason() }, 
 
   test('home lists the projects she can access with subject and session counts, and the activity feed', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'lena');
+    await logInContext(context, suite.server.url, 'lena');
     await page.goto('/');
     const projects = page.getByTestId('project-list').locator('li');
     await projects.first().waitFor();
@@ -85,16 +77,22 @@ describe('web UI: logging in and the home page', { skip: browserSkipReason() }, 
 
   test("XNAT's /app/... links open the matching page", async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'lena');
+    await logInContext(context, suite.server.url, 'lena');
     await page.goto('/app/action/DisplayItemAction/search_element/xnat:projectData/search_field/xnat:projectData.ID/search_value/ALPHA');
     await page.getByRole('heading', { level: 1, name: /Alpha memory study/ }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/projects/ALPHA');
+
+    // A subject link that names no project opens the subject in its owner project.
+    const id = (await suite.admin.rows('/data/projects/ALPHA/subjects?label=S003'))[0]?.ID ?? '';
+    await page.goto(`/app/action/DisplayItemAction/search_element/xnat:subjectData/search_field/xnat:subjectData.ID/search_value/${id}`);
+    await page.waitForURL(/\/projects\/ALPHA\/subjects\/S003$/);
+    await page.getByRole('heading', { level: 1, name: 'S003' }).waitFor();
     assertNoConsoleErrors(t);
   });
 
   test('logging out ends the session', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'lena');
+    await logInContext(context, suite.server.url, 'lena');
     await page.goto('/');
     await page.getByRole('heading', { name: 'Your projects' }).waitFor();
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -104,7 +102,7 @@ describe('web UI: logging in and the home page', { skip: browserSkipReason() }, 
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'JSESSIONID');
     if (session) {
-      const check = await fetch(`${server.url}/data/auth`, { headers: { cookie: `JSESSIONID=${session.value}` } });
+      const check = await fetch(`${suite.server.url}/data/auth`, { headers: { cookie: `JSESSIONID=${session.value}` } });
       assert.equal(check.status, 401, 'the old session cookie no longer works');
     }
     assertNoConsoleErrors(t);

@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, screenshot, withPage, type TestPage } from '../support/browser.js';
+import { before, describe } from 'node:test';
+import type { Page } from 'playwright-core';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
 import { logInContext, SeedClient } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 const labels = (page: Page) => page.getByTestId('subjects-table').locator('tbody tr td:first-child').allTextContents();
 
 describe('web UI: the project page', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
+  const suite = browserSuite();
+  const { test } = suite;
   let admin: SeedClient;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => it(name, () => withPage(browser, server.url, name, body));
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    admin = new SeedClient(server.url);
+    admin = suite.admin;
     for (const u of ['olga', 'mark', 'cora', 'dave', 'mina']) await admin.createUser(u);
     await admin.createProject('PRJ', { name: 'Hippocampus ageing', description: 'Longitudinal MRI of healthy ageing.', pi_firstname: 'Olga', pi_lastname: 'Petrova', keywords: 'MRI ageing' });
     await admin.addMember('PRJ', 'owner', 'olga');
@@ -29,14 +26,10 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
     await admin.createSession('PRJ', 'S001', 'S001_MR2');
     await admin.createSession('PRJ', 'S002', 'S002_MR1');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('shows the metadata and a paged, filterable subjects table with session counts', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'olga');
+    await logInContext(context, suite.server.url, 'olga');
     await page.goto('/projects/PRJ');
     await page.getByRole('heading', { level: 1, name: /Hippocampus ageing/ }).waitFor();
     const header = await page.locator('.page-header').textContent() ?? '';
@@ -73,7 +66,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
 
   test('creates a subject, and refuses a label in use or with bad characters next to the field', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'mark');
+    await logInContext(context, suite.server.url, 'mark');
     await page.goto('/projects/PRJ');
     await page.getByLabel('New subject').fill('S001');
     await page.getByRole('button', { name: 'Create subject' }).click();
@@ -93,7 +86,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
 
   test('adds subjects from a spreadsheet, skipping those already there and reporting bad rows', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'olga');
+    await logInContext(context, suite.server.url, 'olga');
     await page.goto('/projects/PRJ');
     await page.getByRole('button', { name: 'Add subjects from a spreadsheet' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add subjects from a spreadsheet' });
@@ -126,7 +119,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
 
   test('an owner adds and removes people per group and changes the accessibility', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'olga');
+    await logInContext(context, suite.server.url, 'olga');
     await page.goto('/projects/PRJ?tab=access');
     const members = page.getByTestId('members-table');
     await members.waitFor();
@@ -167,7 +160,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
 
   test('a member cannot manage access or settings', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'mina');
+    await logInContext(context, suite.server.url, 'mina');
     await page.goto('/projects/PRJ');
     await page.getByTestId('subjects-table').waitFor();
     assert.equal(await page.getByRole('tab', { name: 'Manage access' }).count(), 0);
@@ -181,7 +174,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
 
   test('an owner sets auto-archive, subject creation and the anonymization script', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'olga');
+    await logInContext(context, suite.server.url, 'olga');
     await page.goto('/projects/PRJ?tab=settings');
     await page.getByRole('radio', { name: /Archive automatically, overwrite/ }).check();
     await page.getByRole('checkbox', { name: /Uploads may create new subjects/ }).uncheck();

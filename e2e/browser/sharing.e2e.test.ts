@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, screenshot, withPage, type TestPage } from '../support/browser.js';
+import { before, describe } from 'node:test';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
 import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 const NO_SHARING = 'this server does not share yet: PUT /data/projects/{P}/subjects/{S}/projects/{dest}?label= is refused as unsupported (sharing, issue 4)';
 const cells = async (row: import('playwright-core').Locator) => (await row.locator('td').allTextContents()).map((c) => c.trim());
 
 describe('web UI: Share Into, the Sharing Manager and shared data', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: SeedClient;
   let sharing = false;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => it(name, (t: TestContext) => {
-    if (!sharing) return t.skip(NO_SHARING);
-    return withPage(browser, server.url, name, body);
-  });
+  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (sharing ? undefined : NO_SHARING) });
 
   before(async () => {
-    server = await startServer();
-    admin = new SeedClient(server.url);
+    admin = suite.admin;
     sharing = await serverSupports(admin, 'sharing');
     if (!sharing) return;
-    browser = await launchBrowser();
     await admin.createUser('sam');
     await admin.createProject('SRC', { name: 'Source study' });
     await admin.createProject('DEST', { name: 'Umbrella project' });
@@ -41,14 +34,10 @@ describe('web UI: Share Into, the Sharing Manager and shared data', { skip: brow
     }
     await admin.createSession('DEST', 'D002', 'D002_OWN', { date: '2024-09-01' });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('the Sharing Manager shares a subject with the chosen sessions under new labels', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/SRC/subjects/SUB1');
     await page.getByLabel('Share into', { exact: true }).selectOption('DEST');
     await page.getByRole('group', { name: 'Share into another project' }).getByRole('button', { name: 'Share' }).click();
@@ -80,7 +69,7 @@ describe('web UI: Share Into, the Sharing Manager and shared data', { skip: brow
 
   test("the destination's subject page highlights the sessions it does not own", async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/DEST/subjects/D002');
     await page.getByRole('heading', { level: 1, name: /D002/ }).getByText('Shared from SRC').waitFor();
     const rows = page.getByTestId('subject-sessions').locator('tbody tr');
@@ -109,7 +98,7 @@ describe('web UI: Share Into, the Sharing Manager and shared data', { skip: brow
 
   test('a label already used in the destination is refused next to the label', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/SRC/subjects/SUB3');
     await page.getByLabel('Share into', { exact: true }).selectOption('DEST');
     await page.getByRole('group', { name: 'Share into another project' }).getByRole('button', { name: 'Share' }).click();

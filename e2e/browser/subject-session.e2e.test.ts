@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, screenshot, withPage, type TestPage } from '../support/browser.js';
+import { before, describe } from 'node:test';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
 import { logInContext, SeedClient } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 const optionValues = async (select: import('playwright-core').Locator) => Promise.all((await select.locator('option').all()).map((o) => o.getAttribute('value')));
 const cells = async (row: import('playwright-core').Locator) => (await row.locator('td').allTextContents()).map((c) => c.trim());
 
 describe('web UI: subject and session pages', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
+  const suite = browserSuite();
+  const { test } = suite;
   let admin: SeedClient;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => it(name, () => withPage(browser, server.url, name, body));
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    admin = new SeedClient(server.url);
+    admin = suite.admin;
     for (const u of ['sam', 'cleo']) await admin.createUser(u);
     await admin.createProject('NEURO', { name: 'Neuro imaging core' });
     await admin.createProject('OWN2', { name: 'Sam second study' });
@@ -36,14 +32,10 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
     for (let i = 1; i <= 2; i++) await admin.uploadFile('NEURO', 'SUBJ1_MR1', '2', 'DICOM', `${i}.dcm`, Buffer.alloc(2048, i));
     await admin.ok('PUT', '/data/projects/NEURO/experiments/SUBJ1_MR1/resources/NOTES/files/notes.txt', 'scanner notes', { 'content-type': 'text/plain' });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('the subject page shows demographics and sessions, and edits them with errors under the field', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/NEURO/subjects/SUBJ1');
     await page.getByRole('heading', { level: 1, name: 'SUBJ1' }).waitFor();
     const demographics = page.getByRole('region', { name: 'Demographics' });
@@ -76,7 +68,7 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
 
   test('the session page lists scans with type, description, quality, file counts and sizes, and resources', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/NEURO/subjects/SUBJ1');
     await page.getByRole('link', { name: 'SUBJ1_MR1' }).click();
     await page.getByRole('heading', { level: 1, name: 'SUBJ1_MR1' }).waitFor();
@@ -112,7 +104,7 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
 
   test('session fields are added and edited', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/NEURO/experiments/SUBJ1_MR2');
     await page.getByRole('button', { name: 'Edit fields' }).click();
     await page.getByLabel('Visit').fill('V2');
@@ -134,7 +126,7 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
 
   test('Share Into offers only the projects she owns', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/NEURO/subjects/SUBJ1');
     const select = page.getByLabel('Share into', { exact: true });
     await select.waitFor();
@@ -147,7 +139,7 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
 
   test('a collaborator reads everything but sees no Share Into and no edit buttons', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'cleo');
+    await logInContext(context, suite.server.url, 'cleo');
     await page.goto('/projects/NEURO/subjects/SUBJ1');
     await page.getByTestId('subject-sessions').waitFor();
     await page.getByTestId('subject-sessions').getByRole('link', { name: 'SUBJ1_MR1' }).waitFor();
@@ -164,7 +156,7 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
 
   test('a missing subject is reported in a sentence', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'sam');
+    await logInContext(context, suite.server.url, 'sam');
     await page.goto('/projects/NEURO/subjects/NOPE');
     await page.getByRole('alert').filter({ hasText: /NOPE/ }).waitFor();
     assertNoConsoleErrors(t, [refused(404)]);

@@ -1,38 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, launchBrowser, refused, screenshot, withPage, type TestPage } from '../support/browser.js';
+import { before, describe } from 'node:test';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
 import { makeDicomZip } from '../support/dicom-zip.js';
 import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
-import { startServer, type RunningTestServer } from '../support/start-server.js';
+import { browserSuite } from '../support/browser-suite.js';
 
 const MISSING = 'this server has no compressed uploader or prearchive yet: POST /data/services/import and GET /data/prearchive/projects (ingest, issue 3)';
 
 describe('web UI: the compressed uploader and the prearchive', { skip: browserSkipReason() }, () => {
-  let server: RunningTestServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let admin: SeedClient;
   let supported = false;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => it(name, (t: TestContext) => {
-    if (!supported) return t.skip(MISSING);
-    return withPage(browser, server.url, name, body);
-  });
+  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (supported ? undefined : MISSING) });
 
   before(async () => {
-    server = await startServer();
-    admin = new SeedClient(server.url);
+    admin = suite.admin;
     supported = (await serverSupports(admin, 'import')) && (await serverSupports(admin, 'prearchive'));
     if (!supported) return;
-    browser = await launchBrowser();
     await admin.createUser('uma');
     await admin.createProject('UP', { name: 'Upload study' });
     await admin.createProject('UP2', { name: 'Second upload study' });
     await admin.addMember('UP', 'owner', 'uma');
     await admin.addMember('UP2', 'member', 'uma');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   const uploadThroughUi = async (t: TestPage, zip: Buffer, labels: { subject: string; session: string }, throttle = false) => {
@@ -53,7 +42,7 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
 
   test('uploads a zip to the prearchive with a progress bar, then archives it from the review page', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'uma');
+    await logInContext(context, suite.server.url, 'uma');
     const zip = await makeDicomZip({ patientId: 'U01', patientName: 'U01', studyUid: '1.2.826.0.1.3680043.8.498.1001', size: 256,
       series: [{ number: 1, description: 'T1 MPRAGE', instances: 12 }, { number: 2, description: 'rest BOLD', instances: 8 }] });
     await uploadThroughUi(t, zip, { subject: 'U01', session: 'U01_MR1' }, true);
@@ -82,7 +71,7 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
 
   test('a session whose StudyInstanceUID differs from the archived one shows the conflict reason', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'uma');
+    await logInContext(context, suite.server.url, 'uma');
     await admin.ok('PUT', '/data/projects/UP/subjects/U02/experiments/U02_MR1?xsiType=xnat:mrSessionData&UID=1.2.826.0.1.3680043.8.498.2001');
     const zip = await makeDicomZip({ patientId: 'U02', patientName: 'U02', studyUid: '1.2.826.0.1.3680043.8.498.2999',
       series: [{ number: 1, description: 'T1', instances: 2 }] });
@@ -101,7 +90,7 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
 
   test('moves a session to another project and deletes one', async (t) => {
     const { page, context } = t;
-    await logInContext(context, server.url, 'uma');
+    await logInContext(context, suite.server.url, 'uma');
     const zip = await makeDicomZip({ patientId: 'U03', patientName: 'U03', studyUid: '1.2.826.0.1.3680043.8.498.3001', series: [{ number: 1, description: 'T1', instances: 2 }] });
     await uploadThroughUi(t, zip, { subject: 'U03', session: 'U03_MR1' });
     await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });

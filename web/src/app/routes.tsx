@@ -5,8 +5,9 @@ import { HomePage } from '../features/home/home-page.tsx';
 import { PrearchivePage } from '../features/prearchive/prearchive-page.tsx';
 import { PrearchiveSessionPage } from '../features/prearchive/prearchive-session-page.tsx';
 import { ProjectPage } from '../features/projects/project-page.tsx';
-import { ExperimentByIdPage, SessionPage } from '../features/sessions/session-page.tsx';
-import { SubjectByIdPage, SubjectPage } from '../features/subjects/subject-page.tsx';
+import { OpenByIdPage } from '../features/navigation/open-by-id-page.tsx';
+import { SessionPage } from '../features/sessions/session-page.tsx';
+import { SubjectPage } from '../features/subjects/subject-page.tsx';
 import { UploadPage } from '../features/upload/upload-page.tsx';
 
 export interface Route {
@@ -26,8 +27,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/projects/:project/subjects/:subject', render: (p) => <SubjectPage key={`${p.project}/${p.subject}`} project={p.project!} subject={p.subject!} /> },
   { pattern: '/projects/:project/experiments/:session', render: (p) => <SessionPage key={`${p.project}/${p.session}`} project={p.project!} session={p.session!} /> },
   { pattern: '/projects/:project/subjects/:subject/experiments/:session', render: (p) => <SessionPage key={`${p.project}/${p.session}`} project={p.project!} session={p.session!} /> },
-  { pattern: '/subjects/:id', render: (p) => <SubjectByIdPage id={p.id!} /> },
-  { pattern: '/experiments/:id', render: (p) => <ExperimentByIdPage id={p.id!} /> },
+  { pattern: '/subjects/:id', render: (p) => <OpenByIdPage kind="subjects" id={p.id!} /> },
+  { pattern: '/experiments/:id', render: (p) => <OpenByIdPage kind="experiments" id={p.id!} /> },
   { pattern: '/upload', render: () => <UploadPage /> },
   { pattern: '/prearchive', render: () => <PrearchivePage /> },
   { pattern: '/prearchive/:project/:timestamp/:folder', render: (p) => <PrearchiveSessionPage project={p.project!} timestamp={p.timestamp!} folder={p.folder!} /> },

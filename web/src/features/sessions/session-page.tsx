@@ -1,13 +1,12 @@
-import { useEffect, useState } from 'react';
-import { navigate, path, setQuery, useLocation } from '../../app/router.tsx';
+import { useState } from 'react';
+import { path, setQuery, useLocation } from '../../app/router.tsx';
 import { FieldsForm } from '../../components/fields-form.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { Badge, ErrorText, FieldList, Loading, Notice } from '../../components/status.tsx';
+import { Badge, FieldList, Notice } from '../../components/status.tsx';
 import { TabPanel, Tabs } from '../../components/tabs.tsx';
 import { describeType } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
-import { getItem } from '../../xnat/item.ts';
 import { canCreate, getProject, type ProjectSummary } from '../../xnat/projects.ts';
 import { getSession, SESSION_FIELDS, updateSession, type SessionDetail } from '../../xnat/sessions.ts';
 import { sessionShares, subjectShares } from '../../xnat/sharing.ts';
@@ -113,16 +112,4 @@ function SessionFields({ project, session, shared, onSaved }: { readonly project
       )}
     </section>
   );
-}
-
-/** /experiments/{ID} (XNAT links without a project): opens the session in its owner project. */
-export function ExperimentByIdPage({ id }: { readonly id: string }) {
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    getItem(`/data/experiments/${encodeURIComponent(id)}`).then(
-      (item) => navigate(path('projects', item.fields.project ?? '', 'experiments', item.fields.label ?? id), { replace: true }),
-      (e: Error) => setError(e.message),
-    );
-  }, [id]);
-  return error ? <section className="panel"><ErrorText message={error} /></section> : <Loading what="Finding the session" />;
 }

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Link, navigate, path, setQuery, useLocation } from '../../app/router.tsx';
+import { useState } from 'react';
+import { Link, path, setQuery, useLocation } from '../../app/router.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { FieldsForm } from '../../components/fields-form.tsx';
 import { LoadState } from '../../components/load-state.tsx';
@@ -8,7 +8,6 @@ import { Badge, ErrorText, FieldList, Loading, Notice } from '../../components/s
 import { TabPanel, Tabs } from '../../components/tabs.tsx';
 import { describeType } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
-import { getItem } from '../../xnat/item.ts';
 import { canCreate, getProject, type ProjectSummary } from '../../xnat/projects.ts';
 import { listSubjectSessions, type SessionRow } from '../../xnat/sessions.ts';
 import { subjectShares } from '../../xnat/sharing.ts';
@@ -128,16 +127,4 @@ function SubjectSessions({ project, rows, error }: { readonly project: string; r
       )}
     </section>
   );
-}
-
-/** /subjects/{ID} (XNAT links without a project): opens the subject in its owner project. */
-export function SubjectByIdPage({ id }: { readonly id: string }) {
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    getItem(`/data/subjects/${encodeURIComponent(id)}`).then(
-      (item) => navigate(path('projects', item.fields.project ?? '', 'subjects', item.fields.label ?? id), { replace: true }),
-      (e: Error) => setError(e.message),
-    );
-  }, [id]);
-  return error ? <section className="panel"><ErrorText message={error} /></section> : <Loading what="Finding the subject" />;
 }
