@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { path, setQuery, useLocation } from '../../app/router.tsx';
-import { FieldsForm } from '../../components/fields-form.tsx';
+import { EditableFields } from '../../components/editable-fields.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Badge, FieldList, Notice } from '../../components/status.tsx';
@@ -90,26 +90,15 @@ function SessionView({ project, session, subject, reload }: {
 }
 
 function SessionFields({ project, session, shared, onSaved }: { readonly project: ProjectSummary; readonly session: SessionDetail; readonly shared: boolean; readonly onSaved: () => Promise<void> }) {
-  const [editing, setEditing] = useState(false);
-  const fields = SESSION_FIELDS.filter((f) => !f.types || f.types.includes(session.xsiType));
-  const editable = !shared && canCreate(project.role);
   return (
-    <section className="panel" aria-labelledby="session-fields-heading">
-      <div className="panel-head">
-        <h2 id="session-fields-heading">Details</h2>
-        {editable && !editing && <button type="button" className="button secondary small" onClick={() => setEditing(true)}>Edit fields</button>}
-      </div>
-      {shared && <p className="muted">Shared from {session.ownerProject}: change these details there.</p>}
-      {editing ? (
-        <FieldsForm idPrefix="session" fields={fields} values={session.fields} onCancel={() => setEditing(false)}
-          onSave={async (changes) => {
-            await updateSession(project.id, session.label, changes);
-            await onSaved();
-            setEditing(false);
-          }} />
-      ) : (
-        <FieldList items={fields.map((f) => ({ label: f.label, value: session.fields[f.key] ?? '' }))} />
-      )}
-    </section>
+    <EditableFields
+      title="Details" editLabel="Edit fields" idPrefix="session" fields={SESSION_FIELDS.filter((f) => !f.types || f.types.includes(session.xsiType))}
+      values={session.fields} editable={!shared && canCreate(project.role)}
+      note={shared ? `Shared from ${session.ownerProject}: change these details there.` : undefined}
+      onSave={async (changes) => {
+        await updateSession(project.id, session.label, changes);
+        await onSaved();
+      }}
+    />
   );
 }

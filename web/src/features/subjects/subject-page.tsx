@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, path, setQuery, useLocation } from '../../app/router.tsx';
 import { DataTable } from '../../components/data-table.tsx';
-import { FieldsForm } from '../../components/fields-form.tsx';
+import { EditableFields } from '../../components/editable-fields.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Badge, ErrorText, FieldList, Loading, Notice } from '../../components/status.tsx';
@@ -79,26 +79,15 @@ function SubjectView({ project, subject, reload }: { readonly project: ProjectSu
 }
 
 function Demographics({ project, subject, shared, onSaved }: { readonly project: ProjectSummary; readonly subject: SubjectDetail; readonly shared: boolean; readonly onSaved: () => Promise<void> }) {
-  const [editing, setEditing] = useState(false);
-  const editable = !shared && canCreate(project.role);
   return (
-    <section className="panel" aria-labelledby="demographics-heading">
-      <div className="panel-head">
-        <h2 id="demographics-heading">Demographics</h2>
-        {editable && !editing && <button type="button" className="button secondary small" onClick={() => setEditing(true)}>Edit</button>}
-      </div>
-      {shared && <p className="muted">Shared from {subject.ownerProject}: change these details there.</p>}
-      {editing ? (
-        <FieldsForm idPrefix="subject" fields={SUBJECT_FIELDS} values={subject.fields} onCancel={() => setEditing(false)}
-          onSave={async (changes) => {
-            await updateSubject(project.id, subject.label, changes);
-            await onSaved();
-            setEditing(false);
-          }} />
-      ) : (
-        <FieldList items={SUBJECT_FIELDS.map((f) => ({ label: f.label, value: subject.fields[f.key] ?? '' }))} />
-      )}
-    </section>
+    <EditableFields
+      title="Demographics" editLabel="Edit" idPrefix="subject" fields={SUBJECT_FIELDS} values={subject.fields}
+      editable={!shared && canCreate(project.role)} note={shared ? `Shared from ${subject.ownerProject}: change these details there.` : undefined}
+      onSave={async (changes) => {
+        await updateSubject(project.id, subject.label, changes);
+        await onSaved();
+      }}
+    />
   );
 }
 
