@@ -106,7 +106,10 @@ function walkZip(file: string, budget: Budget, onEntry?: (e: ArchiveEntryInfo, s
       const out: ArchiveEntryInfo[] = [];
       const fail = (e: unknown) => {
         zip.close();
-        reject(e instanceof AppError ? e : invalidInput(`Broken zip archive: ${(e as Error).message}`));
+        const message = (e as Error).message;
+        // yauzl checks entry names itself; its refusals are unsafe paths, not broken archives.
+        if (/invalid relative path|absolute path|invalid characters in fileName/.test(message)) reject(invalidInput(`Archive entry has an unsafe path: ${message}`));
+        else reject(e instanceof AppError ? e : invalidInput(`Broken zip archive: ${message}`));
       };
       zip.on('error', fail);
       zip.on('end', () => resolve(out));

@@ -111,6 +111,12 @@ export const SCAN_FIELDS: readonly FieldDef[] = [
   f('xnat:mrScanData', 'flip', 'parameters/flip', 'float'),
 ];
 
+/**
+ * Field groups XNAT stores as items of their own type (`PI/firstname` is an investigatorData):
+ * JSON documents show them as child items and the XSD as elements of that type.
+ */
+export const NESTED_ITEM_TYPES: Readonly<Record<string, string>> = { PI: 'xnat:investigatorData', investigator: 'xnat:investigatorData' };
+
 /** Strips `[...]` qualifiers and a leading `type/` so `xnat:subjectData/demographics[@xsi:type=x]/gender` → `demographics/gender`. */
 export function normaliseXpath(path: string): string {
   return path.replace(/\[[^\]]*\]/g, '').replace(/^[A-Za-z]+:[A-Za-z]+\//, '').replace(/@/g, '').toLowerCase();

@@ -9,9 +9,13 @@ export class Params {
     for (const source of sources) {
       if (!source) continue;
       const entries = source instanceof URLSearchParams ? [...source.entries()] : Object.entries(source);
-      for (const [name, value] of entries) {
+      for (const [rawName, value] of entries) {
         const list = Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
-        this.values.set(name, [...(this.values.get(name) ?? []), ...list]);
+        if (list.length === 0) this.values.set(rawName, this.values.get(rawName) ?? []);
+        for (const item of list) {
+          const [name, v] = rejoinBracketed(rawName, item);
+          this.values.set(name, [...(this.values.get(name) ?? []), v]);
+        }
       }
     }
   }
@@ -59,4 +63,16 @@ export class Params {
     for (const [k, v] of this.values) if (!skip.has(k.toLowerCase()) && v[0] !== undefined) out[k] = v[0];
     return out;
   }
+}
+
+/**
+ * pyxnat's create() sends typed xpaths unencoded (`demographics[@xsi:type=xnat:demographicData]/gender=F`),
+ * so the query parser splits at the `=` inside the brackets; put the name back together.
+ */
+function rejoinBracketed(name: string, value: string): [string, string] {
+  if (!name.includes('[') || name.lastIndexOf('[') < name.lastIndexOf(']')) return [name, value];
+  const joined = `${name}=${value}`;
+  const close = joined.indexOf(']', name.length);
+  const equals = close < 0 ? -1 : joined.indexOf('=', close);
+  return equals < 0 ? [name, value] : [joined.slice(0, equals), joined.slice(equals + 1)];
 }

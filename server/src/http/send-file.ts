@@ -42,10 +42,12 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /** Streams one archive file with ETag (its MD5), conditional GET and byte ranges, so downloads resume. */
-export async function sendArchiveFile(request: FastifyRequest, reply: FastifyReply, store: FileStore, file: { relativePath: string; name: string; size: number; md5: string }): Promise<void> {
+export async function sendArchiveFile(request: FastifyRequest, reply: FastifyReply, store: FileStore, file: { relativePath: string; name: string; size: number; md5: string; storedAt?: string }): Promise<void> {
   const ext = path.extname(file.name).toLowerCase();
   const etag = `"${file.md5}"`;
   reply.header('ETag', etag).header('Accept-Ranges', 'bytes').header('Cache-Control', 'must-revalidate');
+  // pyxnat's File.last_modified() reads this header from a HEAD request.
+  if (file.storedAt) reply.header('Last-Modified', new Date(file.storedAt).toUTCString());
   reply.type(TYPES[ext] ?? 'application/octet-stream');
   const disposition = INLINE.has(ext) ? 'inline' : 'attachment';
   reply.header('Content-Disposition', `${disposition}; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`);

@@ -7,6 +7,7 @@ import type { Services } from '../services/services.js';
 import { registerAuthHook, startSessionCookie, type AuthHookOptions } from './auth-hook.js';
 import { HTTP_STATUS } from './error-status.js';
 import { activityRoutes } from './routes/activity.routes.js';
+import { schemasRoutes } from './routes/schemas.routes.js';
 import { siteRoutes } from './routes/site.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import type { FileDownloadFormats } from './xnat/resources.handlers.js';
@@ -58,6 +59,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     siteUrl: config.http.siteUrl, downloads: options.extensions?.downloads ?? {}, extensions: options.extensions?.xnat ?? [],
   }));
   await app.register(siteRoutes, { siteId: config.site.id });
+  await app.register(schemasRoutes);
   await app.register(usersRoutes, { services });
   await app.register(activityRoutes, { services });
   for (const plugin of options.extensions?.plugins ?? []) await app.register(plugin);

@@ -89,6 +89,15 @@ export async function deleteResourceRow(db: Db, id: number): Promise<void> {
   await db.deleteFrom('resource').where('id', '=', id).execute();
 }
 
+/**
+ * Takes the resource's row lock for the rest of the transaction (an UPDATE does so on PostgreSQL;
+ * SQLite has one writer anyway), so concurrent changes to its files serialise and the counts
+ * recomputed afterwards see each other's rows.
+ */
+export async function lockResource(db: Db, id: number): Promise<void> {
+  await db.updateTable('resource').set({ updated_at: now() }).where('id', '=', id).execute();
+}
+
 /** Recomputes a resource's file count and total size from its files (always exact, never drifted). */
 export async function refreshResourceStats(db: Db, id: number): Promise<void> {
   const stats = await db.selectFrom('resource_file').select([

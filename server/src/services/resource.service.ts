@@ -14,11 +14,11 @@ import type { FileStore, Placement, StagedFile } from '../archive/file-store.js'
 import { DEFAULT_ARCHIVE_LIMITS, detectArchiveKind, walkArchive, type ArchiveLimits } from '../archive/archive-reader.js';
 import {
   deleteFiles, deleteResourceRow, findFile, findResource, findResourceById, insertResource, isDirTaken, listFiles, listFilesOfResources,
-  listResources, listResourcesOfExperiment, refreshResourceStats, updateResourceAttributes, upsertFile,
+  listResources, listResourcesOfExperiment, lockResource, refreshResourceStats, updateResourceAttributes, upsertFile,
 } from '../repositories/resource.repository.js';
 import { audit } from './audit.js';
-import type { ExperimentRef } from './locator.js';
 import type { OwnerRef, ResolvedOwner, ResourceOwners } from './resource-owner.js';
+import type { ExperimentRef } from './locator.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface ResourceAttributes {
@@ -62,15 +62,16 @@ export class ResourceService {
     return { owner, resources: await listResources(this.db, owner.owner) };
   }
 
-  /** The resources of every scan of a session, by scan number (pk): one access check and one query, not one per scan. */
-  async listOfScans(actor: Actor, session: ExperimentRef): Promise<Map<number, Resource[]>> {
-    const owner = await this.owners.resolve(actor, { kind: 'experiment', ref: session }, 'read');
-    const out = new Map<number, Resource[]>();
-    if (owner.owner.kind !== 'experiment') return out;
-    for (const r of await listResourcesOfExperiment(this.db, owner.owner.experimentId)) {
-      if (r.owner.kind === 'scan') out.set(r.owner.scanPk, [...(out.get(r.owner.scanPk) ?? []), r]);
+  /** Every resource of a session in one query: its own and its scans' (for the session document). */
+  async listOfSession(actor: Actor, ref: ExperimentRef): Promise<{ own: Resource[]; byScan: Map<number, Resource[]> }> {
+    const owner = await this.owners.resolve(actor, { kind: 'experiment', ref }, 'read');
+    const own: Resource[] = [];
+    const byScan = new Map<number, Resource[]>();
+    for (const r of await listResourcesOfExperiment(this.db, (owner.owner as { experimentId: string }).experimentId)) {
+      if (r.owner.kind === 'scan') byScan.set(r.owner.scanPk, [...(byScan.get(r.owner.scanPk) ?? []), r]);
+      else own.push(r);
     }
-    return out;
+    return { own, byScan };
   }
 
   async get(actor: Actor, ref: OwnerRef, key: string): Promise<{ owner: ResolvedOwner; resource: Resource }> {
@@ -177,6 +178,7 @@ export class ResourceService {
     const folderMatches = matches.length === 0 && !isFolder ? await listFiles(this.db, resource.id, clean) : matches;
     if (folderMatches.length === 0) throw notFound(`No file ${path} in resource ${resource.label}`);
     await withTransaction(this.db, async (trx) => {
+      await lockResource(trx, resource.id);
       await deleteFiles(trx, folderMatches.map((f) => f.id));
       await refreshResourceStats(trx, resource.id);
       await audit(trx, actor, { action: 'delete-files', entityType: 'resource', entityId: String(resource.id), projectId: owner.ownerProjectId, label: resource.label, reason: options.reason, details: { owner: owner.what, files: folderMatches.map((f) => f.path).slice(0, 100), count: folderMatches.length } });
@@ -240,6 +242,7 @@ export class ResourceService {
         placements.push(await this.files.place(item.staged, `${resource.dir}/${item.path}`, { replace: options.overwrite || !known }));
       }
       await withTransaction(this.db, async (trx) => {
+        await lockResource(trx, resource.id);
         for (const item of items) {
           await upsertFile(trx, {
             resourceId: resource.id, path: item.path, size: item.staged.size, md5: item.staged.md5,

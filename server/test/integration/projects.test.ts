@@ -54,7 +54,10 @@ for (const dialect of testDialects()) {
       const json = (await owner.get('/data/projects/ALPHA?format=json')).json();
       assert.equal(json.items[0].meta['xsi:type'], 'xnat:projectData');
       assert.equal(json.items[0].data_fields.name, 'Alpha_Study');
-      assert.equal(json.items[0].data_fields['PI/lastname'], 'Curie');
+      // The PI is an investigatorData item of its own: a child in XNAT's JSON (xnatpy reads project.pi there).
+      const pi = json.items[0].children.find((c: { field: string }) => c.field === 'PI');
+      assert.equal(pi.items[0].meta['xsi:type'], 'xnat:investigatorData');
+      assert.equal(pi.items[0].data_fields.lastname, 'Curie');
     });
 
     it('creates with POST and answers with the absolute URL', async () => {

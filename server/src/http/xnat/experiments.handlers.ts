@@ -1,6 +1,6 @@
-import { EXPERIMENT_FIELDS, fieldsFor } from '../../domain/fields.js';
+import { EXPERIMENT_FIELDS, fieldsFor, type FieldDef } from '../../domain/fields.js';
 import type { Experiment, ProjectLabel, Resource, Scan } from '../../domain/entities.js';
-import { invalidInput } from '../../domain/errors.js';
+import { invalidInput, notImplemented } from '../../domain/errors.js';
 import { findXsiType, typeChain, XSI_TYPES } from '../../domain/xsi-types.js';
 import { inChunks } from '../../repositories/listing.js';
 import type { ExperimentListRow } from '../../repositories/experiment.repository.js';
@@ -40,16 +40,21 @@ function experimentRow(row: ExperimentListRow, inProject: boolean): Row {
   return out;
 }
 
+const SUBJECT_ID_FIELD: FieldDef = { key: 'subject_ID', column: 'subject_id', xpath: 'subject_ID', type: 'string', declaredOn: 'xnat:subjectAssessorData' };
+const IMAGE_SESSION_ID_FIELD: FieldDef = { key: 'imageSession_ID', column: 'image_session_id', xpath: 'imageSession_ID', type: 'string', declaredOn: 'xnat:imageAssessorData' };
+
 export function experimentDoc(e: Experiment, label: string, shares: readonly ProjectLabel[], scans: readonly { scan: Scan; resources: readonly Resource[] }[], resources: readonly Resource[]): ItemDoc {
   const type = findXsiType(e.xsiType);
   const defs = fieldsFor(EXPERIMENT_FIELDS, typeChain(e.xsiType));
   return {
     xsiType: e.xsiType,
     element: type?.element ?? e.xsiType,
-    attributes: { ID: e.id, project: e.projectId, label, ...(e.imageSessionId ? { session_ID: e.imageSessionId } : {}) },
+    attributes: { ID: e.id, project: e.projectId, label },
     fields: [
       ...defs.filter((d) => e.fields[d.key] !== undefined).map((def) => ({ def, value: e.fields[def.key] as string })),
-      { def: { key: 'subject_ID', column: 'subject_id', xpath: 'subject_ID', type: 'string', declaredOn: 'xnat:subjectAssessorData' }, value: e.subjectId },
+      { def: SUBJECT_ID_FIELD, value: e.subjectId },
+      // xnatpy addresses assessors through `imageSession_ID` (XNAT's element name), as the schema declares it.
+      ...(e.imageSessionId ? [{ def: IMAGE_SESSION_ID_FIELD, value: e.imageSessionId }] : []),
     ],
     children: [
       { field: 'sharing/share', items: shares.filter((s) => s.isShared).map((s) => ({ xsiType: 'xnat:experimentData_share', element: 'xnat:share', attributes: { label: s.label, project: s.projectId }, fields: [], children: [] })) },
@@ -74,9 +79,8 @@ async function fullExperimentDoc(ctx: XnatContext, located: { item: Experiment; 
   const shares = await s.experiments.projects(ctx.actor, ref);
   const isSession = findXsiType(located.item.xsiType)?.kind === 'imageSession';
   const scans = isSession ? (await s.scans.list(ctx.actor, ref)).scans : [];
-  const byScan = scans.length > 0 ? await s.resources.listOfScans(ctx.actor, ref) : new Map<number, Resource[]>();
+  const { own, byScan } = await s.resources.listOfSession(ctx.actor, ref);
   const scanResources = scans.map((scan) => ({ scan, resources: byScan.get(scan.pk) ?? [] }));
-  const own = (await s.resources.list(ctx.actor, { kind: 'experiment', ref })).resources;
   return experimentDoc(located.item, located.label, shares, scanResources, own);
 }
 
@@ -169,6 +173,13 @@ export function registerExperimentRoutes(router: XnatRouter, maxBodyBytes: numbe
         }
         case 'scan': return sendTable(ctx, sharesTable(await s.experiments.projects(ctx.actor, t.item.session)));
       }
+    },
+    // The sharing feature registers the real handlers; until it is there, clients get a clear 501.
+    PUT: async () => {
+      throw notImplemented('Sharing into another project is not supported by this server yet');
+    },
+    DELETE: async () => {
+      throw notImplemented('Sharing into another project is not supported by this server yet');
     },
   });
 }

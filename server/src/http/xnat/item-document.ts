@@ -1,5 +1,5 @@
 import { escapeXml } from '../../lib/xml.js';
-import type { FieldDef } from '../../domain/fields.js';
+import { NESTED_ITEM_TYPES, type FieldDef } from '../../domain/fields.js';
 
 /**
  * One item (project, subject, experiment, scan...) as XNAT documents it: XML with the element name
@@ -34,10 +34,10 @@ function toJson(doc: ItemDoc): JsonItem {
   const data: Record<string, string> = { ...doc.attributes };
   const grouped = new Map<string, Record<string, string>>();
   for (const { def, value } of doc.fields) {
-    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(def.xpath);
-    const path = def.xpath.replace(/@/g, '');
+    const path = def.xpath.replace(/(^|\/)@/g, '$1');
+    const typed = /^([A-Za-z_]+)\[@xsi:type=([^\]]+)\]\/(.+)$/.exec(path) ?? nestedItem(path);
     if (typed) {
-      // Typed sub-elements (demographics) are child items in XNAT's JSON.
+      // Typed sub-elements (demographics, PI) are child items in XNAT's JSON; xnatpy reads them there.
       const key = `${typed[1]}\u0000${typed[2]}`;
       grouped.set(key, { ...(grouped.get(key) ?? {}), [typed[3] as string]: value });
     } else {
@@ -55,6 +55,13 @@ function toJson(doc: ItemDoc): JsonItem {
     data_fields: data,
     children,
   };
+}
+
+/** `PI/firstname` → the PI child item of type investigatorData, like a typed path. */
+function nestedItem(path: string): [string, string, string, string] | undefined {
+  const slash = path.indexOf('/');
+  const type = slash > 0 ? NESTED_ITEM_TYPES[path.slice(0, slash)] : undefined;
+  return type ? [path, path.slice(0, slash), type, path.slice(slash + 1)] : undefined;
 }
 
 /** XNAT prints dates with Java's Date.toString(): `Mon Jan 01 00:00:00 UTC 2024`. */
@@ -125,7 +132,7 @@ function render(node: XmlNode, namespaces?: string): string {
 
 /** A plain HTML page of an item's fields, for browsers that open an item URL without `format`. */
 export function itemHtml(doc: ItemDoc): string {
-  const data: Record<string, string> = { ...doc.attributes, ...Object.fromEntries(doc.fields.map(({ def, value }) => [def.key, value])) };
+  const data = toJson(doc).data_fields;
   const rows = Object.entries(data).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('\n');
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeXml(doc.element)} ${escapeXml(doc.attributes.ID ?? '')}</title></head><body>\n<h1>${escapeXml(doc.element)} ${escapeXml(doc.attributes.label ?? doc.attributes.ID ?? '')}</h1>\n<table>\n${rows}\n</table>\n</body></html>\n`;
 }

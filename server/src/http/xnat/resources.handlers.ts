@@ -116,7 +116,7 @@ export function registerResourceRoutes(router: XnatRouter, store: FileStore, for
           });
           if (found) {
             if (requestedFormat(ctx) === 'zip') return zipOrRefuse(ctx, [found], [await ownerOf(ctx, owners[0] as OwnerRef)], 'zip');
-            return sendArchiveFile(ctx.request, ctx.reply, store, { relativePath: found.relativePath, name: t.path.slice(t.path.lastIndexOf('/') + 1), size: found.file.size, md5: found.file.md5 });
+            return sendArchiveFile(ctx.request, ctx.reply, store, { relativePath: found.relativePath, name: t.path.slice(t.path.lastIndexOf('/') + 1), size: found.file.size, md5: found.file.md5, storedAt: found.file.createdAt });
           }
         }
       }

@@ -47,12 +47,11 @@ async function listScans(ctx: XnatContext, session: Parameters<XnatContext['serv
   const columns = chooseColumns(ctx.params, DEFAULT_COLUMNS, AVAILABLE, SCAN_FIELDS);
   let stats: Map<number, { count: number; size: number }> | undefined;
   if (columns.includes('file_count') || columns.includes('file_size')) {
-    stats = new Map();
-    const byScan = await ctx.services.resources.listOfScans(ctx.actor, session);
-    for (const scan of scans) {
+    const { byScan } = await ctx.services.resources.listOfSession(ctx.actor, { experiment: located.item.id });
+    stats = new Map(scans.map((scan) => {
       const resources = byScan.get(scan.pk) ?? [];
-      stats.set(scan.pk, { count: resources.reduce((n, r) => n + r.fileCount, 0), size: resources.reduce((n, r) => n + r.totalSize, 0) });
-    }
+      return [scan.pk, { count: resources.reduce((n, r) => n + r.fileCount, 0), size: resources.reduce((n, r) => n + r.totalSize, 0) }];
+    }));
   }
   const rows = scans.map((s) => scanRow(s, located.item.id, stats?.get(s.pk)));
   await sendTable(ctx, { columns, rows: sortRows(rows, ctx.params), totalRecords: true });
@@ -64,7 +63,10 @@ export function registerScanRoutes(router: XnatRouter): void {
   router.on('scan', {
     GET: async (ctx, t) => {
       if (isMultiScanSelector(t.scan)) return listScans(ctx, t.session, t.scan);
-      const { session, scan } = await ctx.services.scans.get(ctx.actor, t.session, t.scan);
+      // One segment may name a scan ID or a scan type; a type matching several scans lists them.
+      const { session, scans } = await ctx.services.scans.select(ctx.actor, t.session, t.scan);
+      const scan = scans.find((s) => s.scanId === t.scan) ?? (scans.length === 1 ? scans[0] : undefined);
+      if (!scan) return listScans(ctx, t.session, t.scan);
       const { resources } = await ctx.services.resources.list(ctx.actor, { kind: 'scan', session: { experiment: session.item.id }, scan: scan.scanId });
       await sendItem(ctx, scanDoc(scan, session.item.id, resources));
     },

@@ -21,8 +21,9 @@ export function registerSupportRoutes(router: XnatRouter): void {
     const [element] = rest;
     if (element === undefined) {
       return sendTable(ctx, {
-        columns: ['ELEMENT_NAME', 'SINGULAR', 'PLURAL', 'COUNT', 'SECURED'],
-        rows: elements.map((e) => ({ ELEMENT_NAME: e.name, SINGULAR: e.singular, PLURAL: e.plural, COUNT: '0', SECURED: 'true' })),
+        // XNAT also reports a COUNT per type; clients do not read it, so it is left out rather than guessed.
+        columns: ['ELEMENT_NAME', 'SINGULAR', 'PLURAL', 'SECURED'],
+        rows: elements.map((e) => ({ ELEMENT_NAME: e.name, SINGULAR: e.singular, PLURAL: e.plural, SECURED: 'true' })),
         totalRecords: true,
       });
     }
