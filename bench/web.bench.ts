@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, LAPTOP, launchBrowser } from '../e2e/support/browser.js';
-import { logInContext, SeedClient } from '../e2e/support/seed.js';
+import { logInContext, SeedClient } from '../e2e/support/seed-client.js';
 import { ROOT, startServer } from '../e2e/support/start-server.js';
 
 const SUBJECTS = 1000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import type { Download } from 'playwright-core';
 import { assertNoConsoleErrors, browserSkipReason, screenshot, type TestPage } from '../support/browser.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
+import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 async function bytesOf(download: Download): Promise<Buffer> {

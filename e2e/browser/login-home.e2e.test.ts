@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
-import { logInContext, passwordOf } from '../support/seed.js';
+import { logInContext, passwordOf } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 describe('web UI: logging in and the home page', { skip: browserSkipReason() }, () => {

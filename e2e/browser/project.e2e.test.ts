@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
-import { logInContext, SeedClient } from '../support/seed.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 const labels = (page: Page) => page.getByTestId('subjects-table').locator('tbody tr td:first-child').allTextContents();

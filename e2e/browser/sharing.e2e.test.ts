@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
+import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 const NO_SHARING = 'this server does not share yet: PUT /data/projects/{P}/subjects/{S}/projects/{dest}?label= is refused as unsupported (sharing, issue 4)';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
-import { logInContext, SeedClient } from '../support/seed.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 const optionValues = async (select: import('playwright-core').Locator) => Promise.all((await select.locator('option').all()).map((o) => o.getAttribute('value')));

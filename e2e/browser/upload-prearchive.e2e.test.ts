@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
 import { makeDicomZip } from '../support/dicom-zip.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed.js';
+import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 const MISSING = 'this server has no compressed uploader or prearchive yet: POST /data/services/import and GET /data/prearchive/projects (ingest, issue 3)';

@@ -1,7 +1,7 @@
 import { after, before, it, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, withPage, type TestPage } from './browser.js';
-import { SeedClient } from './seed.js';
+import { SeedClient } from './seed-client.js';
 import { startServer, type RunningTestServer } from './start-server.js';
 
 export interface BrowserSuite {

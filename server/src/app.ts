@@ -22,7 +22,7 @@ import { ScanService } from './services/scan.service.js';
 import type { Services } from './services/services.js';
 import { SubjectService } from './services/subject.service.js';
 import { UserService } from './services/user.service.js';
-import { webFeature } from './web/web.feature.js';
+import { webFeature } from './features/web.feature.js';
 
 export interface App {
   readonly config: Config;

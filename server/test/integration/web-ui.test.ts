@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { bootstrapScript } from '../../src/web/index-page.js';
+import { bootstrapScript } from '../../src/http/web/index-page.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 
 const INDEX = '<!DOCTYPE html><html><head><title>xnat-ts</title><!--xnat-ts-bootstrap--><script type="module" src="/assets/app-1234.js"></script></head><body><div id="root"></div></body></html>';

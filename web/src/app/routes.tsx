@@ -17,7 +17,7 @@ export interface Route {
   readonly open?: boolean;
 }
 
-/** Every UI address. The server answers the same list with the app (server/src/web/web-ui.plugin.ts UI_ROUTES). */
+/** Every UI address. The server answers the same list with the app (server/src/http/web/web-ui.plugin.ts UI_ROUTES). */
 export const ROUTES: readonly Route[] = [
   { pattern: '/', render: () => <HomePage /> },
   { pattern: '/projects', render: () => <HomePage /> },

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { call, getText, onSessionExpired, setCsrfToken } from '../../xnat/http.ts';
 
-/** Who is logged in. The server puts it in the page (see server/src/web/index-page.ts) with the CSRF token. */
+/** Who is logged in. The server puts it in the page (see server/src/http/web/index-page.ts) with the CSRF token. */
 export interface SessionState {
   readonly login: string | null;
   readonly requireLogin: boolean;

@@ -1,7 +1,7 @@
 import type { FeatureFactory } from '../feature.js';
-import { sendIndexPage } from './index-page.js';
-import { defaultWebDir, loadWebBundle } from './web-assets.js';
-import { pageSession, webUiPlugin } from './web-ui.plugin.js';
+import { sendIndexPage } from '../http/web/index-page.js';
+import { defaultWebDir, loadWebBundle } from '../http/web/web-assets.js';
+import { pageSession, webUiPlugin } from '../http/web/web-ui.plugin.js';
 
 /** The web UI (web/, React), served by the same server: `GET /`, the app's pages and its assets. */
 export const webFeature: FeatureFactory = async ({ config }) => {

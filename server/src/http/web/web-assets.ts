@@ -36,11 +36,11 @@ export interface WebBundle {
   readonly files: ReadonlyMap<string, WebAsset>;
 }
 
-/** The web/dist folder next to the server, both when running the TypeScript and the compiled dist/. */
+/** The web/dist folder of the package, both when running the TypeScript (server/src/http/web) and the compiled dist/. */
 export function defaultWebDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${path.sep}dist${path.sep}server${path.sep}`) ? path.resolve(here, '../../../..') : path.resolve(here, '../../..');
-  return path.join(root, 'web', 'dist');
+  const compiled = here.includes(`${path.sep}dist${path.sep}server${path.sep}`);
+  return path.join(path.resolve(here, compiled ? '../../../../..' : '../../../..'), 'web', 'dist');
 }
 
 /** Reads the built UI into memory; a missing folder gives an empty bundle (the server still runs). */
