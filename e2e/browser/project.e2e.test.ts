@@ -181,7 +181,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
     await page.getByRole('button', { name: 'Save upload settings' }).click();
     await page.getByText('Upload settings saved.').waitFor();
     assert.equal(await admin.ok('GET', '/data/projects/PRJ/prearchive_code'), '5');
-    assert.equal(await admin.ok('GET', '/data/projects/PRJ/allow_create_subject'), 'false');
+    assert.equal(await admin.ok('GET', '/data/projects/PRJ/allow_subject_creation'), 'false');
 
     const script = '(0010,0010) := "anonymous"\n-(0010,0030)\n';
     await page.getByLabel('Script', { exact: true }).fill(script);

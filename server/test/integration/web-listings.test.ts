@@ -36,8 +36,8 @@ for (const dialect of testDialects()) {
     after(() => t.close());
 
     it('filters the project listing by ID or alias, with the columns the pages need', async () => {
-      const rows = (await owner.get('/data/projects?format=json&ID=FIRST&columns=ID,user_role,prearchive_code,allow_create_subject,subject_count,experiment_count')).rows();
-      assert.deepEqual(rows, [{ ID: 'P1', user_role: 'owner', prearchive_code: '0', allow_create_subject: 'true', subject_count: '2', experiment_count: '2', URI: '/data/projects/P1' }]);
+      const rows = (await owner.get('/data/projects?format=json&ID=FIRST&columns=ID,user_role,prearchive_code,allow_subject_creation,subject_count,experiment_count')).rows();
+      assert.deepEqual(rows, [{ ID: 'P1', user_role: 'owner', prearchive_code: '0', allow_subject_creation: 'true', subject_count: '2', experiment_count: '2', URI: '/data/projects/P1' }]);
       assert.deepEqual((await owner.get('/data/projects?format=json&ID=P1,P2,NOPE&columns=ID')).rows().map((r) => r.ID), ['P1', 'P2']);
       assert.deepEqual((await outsider.get('/data/projects?format=json&ID=P1')).rows(), [], 'a private project stays hidden');
     });
@@ -63,16 +63,16 @@ for (const dialect of testDialects()) {
     });
 
     it('reads and sets whether uploads may create subjects; owners only', async () => {
-      assert.equal((await member.get('/data/projects/P1/allow_create_subject')).text, 'true');
-      const refused = await member.put('/data/projects/P1/allow_create_subject/false');
+      assert.equal((await member.get('/data/projects/P1/allow_subject_creation')).text, 'true');
+      const refused = await member.put('/data/projects/P1/allow_subject_creation/false');
       assert.equal(refused.status, 403);
       assert.match(refused.text, /owner rights in project P1/);
-      const bad = await owner.put('/data/projects/P1/allow_create_subject/maybe');
+      const bad = await owner.put('/data/projects/P1/allow_subject_creation/maybe');
       assert.equal(bad.status, 400);
-      assert.match(bad.text, /Invalid allow_create_subject 'maybe': use true or false/);
-      assert.equal((await owner.put('/data/projects/P1/allow_create_subject/false')).text, 'false');
-      assert.equal((await owner.get('/data/projects/P1/allow_create_subject')).text, 'false');
-      assert.equal((await owner.get('/data/projects?format=json&ID=P1&columns=ID,allow_create_subject')).rows()[0]?.allow_create_subject, 'false');
+      assert.match(bad.text, /Invalid allow_subject_creation 'maybe': use true or false/);
+      assert.equal((await owner.put('/data/projects/P1/allow_subject_creation/false')).text, 'false');
+      assert.equal((await owner.get('/data/projects/P1/allow_subject_creation')).text, 'false');
+      assert.equal((await owner.get('/data/projects?format=json&ID=P1&columns=ID,allow_subject_creation')).rows()[0]?.allow_subject_creation, 'false');
     });
 
     it('nests demographics as a child item in the subject JSON, as XNAT does', async () => {

@@ -14,20 +14,20 @@ export interface ProjectSummary {
   readonly accessibility: 'public' | 'protected' | 'private';
   readonly role: Role;
   readonly prearchiveCode: '0' | '4' | '5';
-  readonly allowCreateSubject: boolean;
+  readonly allowSubjectCreation: boolean;
   readonly subjectCount: number;
   readonly experimentCount: number;
   readonly aliases: readonly string[];
 }
 
-const COLUMNS = 'ID,name,secondary_ID,description,keywords,pi_firstname,pi_lastname,accessibility,user_role,prearchive_code,allow_create_subject,subject_count,experiment_count,alias';
+const COLUMNS = 'ID,name,secondary_ID,description,keywords,pi_firstname,pi_lastname,accessibility,user_role,prearchive_code,allow_subject_creation,subject_count,experiment_count,alias';
 
 function toProject(r: Row): ProjectSummary {
   return {
     id: r.ID ?? '', name: r.name ?? '', secondaryId: r.secondary_ID ?? '', description: r.description ?? '', keywords: r.keywords ?? '',
     piFirstname: r.pi_firstname ?? '', piLastname: r.pi_lastname ?? '', accessibility: (r.accessibility ?? 'private') as ProjectSummary['accessibility'],
     role: (r.user_role ?? 'none') as Role, prearchiveCode: (r.prearchive_code ?? '0') as ProjectSummary['prearchiveCode'],
-    allowCreateSubject: r.allow_create_subject !== 'false', subjectCount: Number(r.subject_count || 0), experimentCount: Number(r.experiment_count || 0),
+    allowSubjectCreation: r.allow_subject_creation !== 'false', subjectCount: Number(r.subject_count || 0), experimentCount: Number(r.experiment_count || 0),
     aliases: (r.alias ?? '').split(',').filter(Boolean),
   };
 }
@@ -69,8 +69,8 @@ export async function setPrearchiveCode(project: string, code: ProjectSummary['p
   await call('PUT', `/data/projects/${enc(project)}/prearchive_code/${code}`);
 }
 
-export async function setAllowCreateSubject(project: string, allow: boolean): Promise<void> {
-  await call('PUT', `/data/projects/${enc(project)}/allow_create_subject/${allow}`);
+export async function setAllowSubjectCreation(project: string, allow: boolean): Promise<void> {
+  await call('PUT', `/data/projects/${enc(project)}/allow_subject_creation/${allow}`);
 }
 
 export interface AnonScript {

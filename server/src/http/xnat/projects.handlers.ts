@@ -11,7 +11,7 @@ import type { XnatRouter } from './router.js';
 import { xnatTimestamp, type Row } from './result-set.js';
 
 const DEFAULT_COLUMNS = ['ID', 'secondary_ID', 'name', 'description', 'pi_firstname', 'pi_lastname', 'URI'];
-const EXTRA_COLUMNS = ['keywords', 'note', 'alias', 'accessibility', 'user_role', 'prearchive_code', 'allow_create_subject', 'insert_date', 'insert_user', 'subject_count', 'experiment_count'];
+const EXTRA_COLUMNS = ['keywords', 'note', 'alias', 'accessibility', 'user_role', 'prearchive_code', 'allow_subject_creation', 'insert_date', 'insert_user', 'subject_count', 'experiment_count'];
 
 export function projectDoc(project: Project): ItemDoc {
   return {
@@ -61,7 +61,7 @@ export function registerProjectRoutes(router: XnatRouter, maxBodyBytes: number):
       const { project } = await ctx.services.projects.get(ctx.actor, t.project, 'see');
       const values: Record<typeof t.setting, string> = {
         prearchive_code: String(project.prearchiveCode), quarantine_code: String(project.quarantineCode), current_arc: 'arc001', accessibility: project.accessibility,
-        allow_create_subject: String(project.allowSubjectCreation),
+        allow_subject_creation: String(project.allowSubjectCreation),
       };
       await sendText(ctx, 200, values[t.setting]);
     },
@@ -74,10 +74,11 @@ export function registerProjectRoutes(router: XnatRouter, maxBodyBytes: number):
         case 'quarantine_code': return sendText(ctx, 200, String(await s.setQuarantineCode(ctx.actor, t.project, value)));
         case 'accessibility': return sendText(ctx, 200, await s.setAccessibility(ctx.actor, t.project, value));
         case 'current_arc': throw notImplemented('The archive folder (current_arc) is fixed at arc001 on this server');
-        case 'allow_create_subject': {
-          if (value !== 'true' && value !== 'false') throw invalidInput(`Invalid allow_create_subject '${value}': use true or false`);
-          await s.setAllowSubjectCreation(ctx.actor, t.project, value === 'true');
-          return sendText(ctx, 200, value);
+        case 'allow_subject_creation': {
+          const allow = value.toLowerCase() === 'true' ? true : value.toLowerCase() === 'false' ? false : undefined;
+          if (allow === undefined) throw invalidInput(`Invalid allow_subject_creation '${value}': use true or false`);
+          await s.setAllowSubjectCreation(ctx.actor, t.project, allow);
+          return sendText(ctx, 200, String(allow));
         }
       }
     },
@@ -147,7 +148,7 @@ function projectRow({ project, access }: ProjectListItem, counts?: { subjects: n
   return {
     ID: project.id, secondary_ID: f.secondary_ID ?? '', name: f.name ?? '', description: f.description ?? '', pi_firstname: f.pi_firstname ?? '',
     pi_lastname: f.pi_lastname ?? '', keywords: f.keywords ?? '', note: f.note ?? '', alias: project.aliases.join(','), accessibility: project.accessibility,
-    user_role: access, prearchive_code: String(project.prearchiveCode), allow_create_subject: String(project.allowSubjectCreation), insert_date: xnatTimestamp(project.createdAt), insert_user: project.createdBy,
+    user_role: access, prearchive_code: String(project.prearchiveCode), allow_subject_creation: String(project.allowSubjectCreation), insert_date: xnatTimestamp(project.createdAt), insert_user: project.createdBy,
     subject_count: counts ? String(counts.subjects) : '', experiment_count: counts ? String(counts.experiments) : '',
     URI: `/data/projects/${project.id}`,
   };

@@ -34,9 +34,8 @@ export type SharedItem =
   | { readonly kind: 'assessor'; readonly session: ExperimentRef; readonly assessor: string }
   | { readonly kind: 'scan'; readonly session: ExperimentRef; readonly scan: string };
 
-/** `allow_create_subject` is ours: whether uploads may create subjects (XNAT keeps it in the applet config). */
-export type ProjectSetting = 'prearchive_code' | 'quarantine_code' | 'current_arc' | 'accessibility' | 'allow_create_subject';
-const SETTINGS = new Set<string>(['prearchive_code', 'quarantine_code', 'current_arc', 'accessibility', 'allow_create_subject']);
+export type ProjectSetting = 'prearchive_code' | 'quarantine_code' | 'current_arc' | 'accessibility' | 'allow_subject_creation';
+const SETTINGS = new Set<string>(['prearchive_code', 'quarantine_code', 'current_arc', 'accessibility', 'allow_subject_creation']);
 
 /** Parses the archive part of a URL; undefined when the first segment is not an archive route. */
 export function parseXnatPath(segments: readonly string[]): XnatTarget | undefined {

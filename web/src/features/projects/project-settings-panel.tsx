@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { LoadState } from '../../components/load-state.tsx';
 import { ErrorText, Notice } from '../../components/status.tsx';
 import { useLoad } from '../../lib/use-load.ts';
-import { getAnonScript, putAnonScript, setAllowCreateSubject, setPrearchiveCode, type AnonScript, type ProjectSummary } from '../../xnat/projects.ts';
+import { getAnonScript, putAnonScript, setAllowSubjectCreation, setPrearchiveCode, type AnonScript, type ProjectSummary } from '../../xnat/projects.ts';
 
 const DESTINATIONS: readonly { code: ProjectSummary['prearchiveCode']; label: string; help: string }[] = [
   { code: '0', label: 'Prearchive', help: 'Uploads wait in the prearchive until someone reviews and archives them.' },
@@ -22,17 +22,17 @@ export function ProjectSettingsPanel({ project, onChange }: { readonly project: 
 
 function UploadSettings({ project, onChange }: { readonly project: ProjectSummary; readonly onChange: () => void }) {
   const [code, setCode] = useState(project.prearchiveCode);
-  const [allow, setAllow] = useState(project.allowCreateSubject);
+  const [allow, setAllow] = useState(project.allowSubjectCreation);
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
-  const dirty = code !== project.prearchiveCode || allow !== project.allowCreateSubject;
+  const dirty = code !== project.prearchiveCode || allow !== project.allowSubjectCreation;
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     setSaved(false);
     try {
       if (code !== project.prearchiveCode) await setPrearchiveCode(project.id, code);
-      if (allow !== project.allowCreateSubject) await setAllowCreateSubject(project.id, allow);
+      if (allow !== project.allowSubjectCreation) await setAllowSubjectCreation(project.id, allow);
       setSaved(true);
       onChange();
     } catch (err) {
