@@ -48,16 +48,19 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
     await uploadThroughUi(t, zip, { subject: 'U01', session: 'U01_MR1' }, true);
     const bar = page.getByRole('progressbar', { name: 'Upload progress' });
     await bar.waitFor();
-    await page.getByText(/\d+% ?\)/).first().waitFor();
-    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    await page.locator('progress[aria-label="Upload progress"]:not([value="0"])').waitFor();
+    await page.getByText(/of [\d.]+ [KM]B \(\d+%\)/).waitFor();
     await screenshot(page, 'uploader', { doc: true });
+    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'uploader-done');
 
     await page.getByRole('link', { name: 'U01_MR1' }).click();
     await page.getByRole('heading', { level: 1, name: 'U01_MR1' }).waitFor();
     const scans = page.getByTestId('prearchive-scans').locator('tbody tr');
     await scans.nth(1).waitFor();
     assert.equal(await scans.count(), 2);
-    assert.match(await scans.nth(0).textContent() ?? '', /T1 MPRAGE/);
+    assert.deepEqual((await scans.nth(0).locator('td').allTextContents()).slice(0, 4), ['1', 'MR scan', 'T1 MPRAGE', '12']);
+    assert.deepEqual((await scans.nth(1).locator('td').allTextContents()).slice(0, 4), ['2', 'MR scan', 'rest BOLD', '8']);
     await screenshot(page, 'prearchive', { doc: true });
 
     await page.getByRole('button', { name: 'Archive session' }).click();
@@ -79,7 +82,7 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
     await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: 'U02_MR1' }).click();
     await page.getByRole('button', { name: 'Archive session' }).click();
-    await page.getByRole('alert').filter({ hasText: /UID/ }).waitFor();
+    await page.locator('#archive-error').filter({ hasText: /UID/ }).waitFor();
     assert.equal(new URL(page.url()).pathname.startsWith('/prearchive/'), true, 'stays on the review page');
 
     await page.goto('/prearchive?project=UP');

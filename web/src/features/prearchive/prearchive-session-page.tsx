@@ -4,7 +4,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorText, FieldList, Notice } from '../../components/status.tsx';
-import { describeType } from '../../lib/format.ts';
+import { describeType, formatBytes } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
 import { ApiError } from '../../xnat/http.ts';
 import {
@@ -35,7 +35,6 @@ export function PrearchiveSessionPage({ project, timestamp, folder }: { readonly
 }
 
 function Review({ entry, scans, reason, reload }: { readonly entry: PrearchiveEntry; readonly scans: readonly PrearchiveScan[]; readonly reason: string; readonly reload: () => void }) {
-  const withCounts = scans.some((s) => s.fileCount !== undefined);
   return (
     <div className="stack">
       <section className="panel">
@@ -54,7 +53,8 @@ function Review({ entry, scans, reason, reload }: { readonly entry: PrearchiveEn
             { key: 'id', header: 'Scan', render: (s) => s.id },
             { key: 'type', header: 'Kind', render: (s) => describeType(s.xsiType) },
             { key: 'desc', header: 'Series description', render: (s) => s.seriesDescription },
-            ...(withCounts ? [{ key: 'files', header: 'Files', numeric: true, render: (s: PrearchiveScan) => s.fileCount ?? '' }] : []),
+            { key: 'files', header: 'Files', numeric: true, render: (s) => s.fileCount?.toLocaleString('en') ?? '' },
+            { key: 'size', header: 'Size', numeric: true, render: (s) => (s.fileSize === undefined ? '' : formatBytes(s.fileSize)) },
           ]}
         />
       </section>
@@ -98,7 +98,7 @@ function ArchiveForm({ entry }: { readonly entry: PrearchiveEntry }) {
         </div>
       </div>
       <button type="submit" className="button" disabled={busy}>{busy ? 'Archiving…' : 'Archive session'}</button>
-      <ErrorText message={error} />
+      <ErrorText message={error} id="archive-error" />
     </form>
   );
 }
