@@ -84,7 +84,7 @@ export async function logInContext(context: BrowserContext, url: string, login: 
  * Whether the spawned server offers an API other areas are still building; tests of the UI on top
  * of it skip until it does, naming what is missing.
  */
-export async function serverSupports(client: SeedClient, probe: 'sharing' | 'import' | 'prearchive' | 'download'): Promise<boolean> {
+export async function serverSupports(client: SeedClient, probe: 'sharing' | 'import' | 'prearchive' | 'download' | 'transfers'): Promise<boolean> {
   switch (probe) {
     case 'sharing': {
       // Today's core answers PUT on .../projects/{dest} with "not supported"; a sharing server looks the projects up (404 here).
@@ -96,6 +96,7 @@ export async function serverSupports(client: SeedClient, probe: 'sharing' | 'imp
       return r.status !== 404 && r.status !== 501;
     }
     case 'prearchive': return (await client.request('GET', '/data/prearchive/projects?format=json')).status === 200;
+    case 'transfers': return (await client.request('GET', '/xapi/transfers')).status === 200;
     case 'download': {
       const r = await client.request('POST', '/xapi/archive/download', '{}', { 'content-type': 'application/json' });
       return r.status !== 404 && r.status !== 501;

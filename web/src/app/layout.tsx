@@ -7,6 +7,7 @@ const NAV = [
   { to: '/upload', label: 'Upload', match: (p: string) => p.startsWith('/upload') },
   { to: '/prearchive', label: 'Prearchive', match: (p: string) => p.startsWith('/prearchive') },
   { to: '/download', label: 'Download', match: (p: string) => p.startsWith('/download') },
+  { to: '/transfers', label: 'Transfers', match: (p: string) => p.startsWith('/transfers') },
 ];
 
 export function Layout({ children }: { readonly children: ReactNode }) {

@@ -8,6 +8,9 @@ import { ProjectPage } from '../features/projects/project-page.tsx';
 import { OpenByIdPage } from '../features/navigation/open-by-id-page.tsx';
 import { SessionPage } from '../features/sessions/session-page.tsx';
 import { SubjectPage } from '../features/subjects/subject-page.tsx';
+import { NewTransferPage } from '../features/transfers/new-transfer-page.tsx';
+import { TransferPage } from '../features/transfers/transfer-page.tsx';
+import { TransfersPage } from '../features/transfers/transfers-page.tsx';
 import { UploadPage } from '../features/upload/upload-page.tsx';
 
 export interface Route {
@@ -33,4 +36,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/prearchive', render: () => <PrearchivePage /> },
   { pattern: '/prearchive/:project/:timestamp/:folder', render: (p) => <PrearchiveSessionPage project={p.project!} timestamp={p.timestamp!} folder={p.folder!} /> },
   { pattern: '/download', render: () => <DownloadPage /> },
+  { pattern: '/transfers', render: () => <TransfersPage /> },
+  { pattern: '/transfers/new', render: () => <NewTransferPage /> },
+  { pattern: '/transfers/:id', render: (p) => <TransferPage key={p.id} id={p.id!} /> },
 ];

@@ -6,7 +6,7 @@ import { uiPathForXnatAppUrl } from './xnat-app-links.js';
 /** Addresses the single-page app answers (web/src/app/routes.ts), besides `/`, which the core serves. */
 export const UI_ROUTES = [
   '/login', '/logout', '/projects', '/projects/*', '/subjects/*', '/experiments/*',
-  '/upload', '/prearchive', '/prearchive/*', '/download',
+  '/upload', '/prearchive', '/prearchive/*', '/download', '/transfers', '/transfers/*',
 ] as const;
 
 export interface WebUiOptions {

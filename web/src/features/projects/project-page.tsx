@@ -37,6 +37,7 @@ function ProjectView({ project: p, reload }: { readonly project: ProjectSummary;
           {canCreate(p.role) && <Link className="button" to={`/upload?project=${encodeURIComponent(p.id)}`}>Upload Images</Link>}
           <Link className="button secondary" to={`/download?project=${encodeURIComponent(p.id)}`}>Download Images</Link>
           {canCreate(p.role) && <Link className="button secondary" to={`/prearchive?project=${encodeURIComponent(p.id)}`}>Prearchive</Link>}
+          <Link className="button secondary" to={`/transfers/new?source=${encodeURIComponent(p.id)}`}>Copy or move</Link>
         </>}
       >
         {p.description && <p className="lead">{p.description}</p>}
