@@ -61,7 +61,7 @@ describe('web UI serving', () => {
   it('answers every UI address with the app, carrying the logged-in user', async () => {
     const login = await t.anonymous.post('/data/services/auth', { body: 'username=admin&password=admin-password-1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const cookie = `JSESSIONID=${login.text}`;
-    for (const url of ['/login', '/projects/P1', '/projects/P1/subjects/S1?tab=projects', '/projects/P1/experiments/E1', '/subjects/XNAT_S00001', '/upload', '/prearchive/P1/20240101_000000000/S1', '/download?project=P1']) {
+    for (const url of ['/login', '/projects/P1', '/projects/P1/subjects/S1?tab=projects', '/projects/P1/experiments/E1', '/subjects/XNAT_S00001', '/upload', '/prearchive/P1/20240101_000000000/S1', '/download?project=P1', '/transfers', '/transfers/new?source=P1']) {
       const res = await t.anonymous.get(url, { headers: { cookie } });
       assert.equal(res.status, 200, url);
       assert.match(res.text, /"login":"admin"/, url);
