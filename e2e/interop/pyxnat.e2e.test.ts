@@ -10,10 +10,10 @@ import { missingPython, runClientScript, type ClientRun } from './python-client.
 const REQUIRED = [
   'connect', 'create project', 'create subject', 'create MR session', 'create scan', 'create resource', 'upload files',
   'upload zip with extract', 'list with columns', 'download files', 'delete file', 'delete resource', 'delete scan',
-  'delete experiment', 'delete subject', 'delete project', 'disconnect',
+  'delete experiment', 'delete subject', 'delete removes shared copies', 'delete project', 'disconnect',
 ];
 /** Steps that need features other areas provide; skipped only when the server answers 501 for them. */
-const OPTIONAL = ['download resource zip', 'delete removes shared copies'];
+const OPTIONAL = ['download resource zip'];
 
 const missing = await missingPython(['pyxnat', 'pydicom']);
 

@@ -8,6 +8,7 @@ import type { DB } from './db/database.js';
 import { assertCurrent, migrateToLatest } from './db/migrate.js';
 import { createHttpServer } from './http/server.js';
 import { mergeHttpExtensions, type Feature, type FeatureFactory } from './feature.js';
+import { sharingFeature } from './features/sharing.feature.js';
 import { AccessService } from './services/access.service.js';
 import { AccessionIds } from './services/accession-ids.js';
 import { ActivityService } from './services/activity.service.js';
@@ -47,6 +48,7 @@ export interface BuildOptions {
 
 /** Feature areas beyond the archive core, in the order their routes are registered. */
 const FEATURES: readonly FeatureFactory[] = [
+  sharingFeature,
   webFeature,
 ];
 
@@ -95,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await stopFeatures();
       await http.close();
       await database.close();
+      await store.close();
     },
   };
 }

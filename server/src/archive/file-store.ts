@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../domain/errors.js';
+import { CopyWorkers } from './copy-workers.js';
 import { resolveInside, STAGING_DIR } from './layout.js';
 
 /** A file fully written and synced in the staging area, not yet visible in the archive. */
@@ -36,6 +37,7 @@ export interface StoredFileInfo {
 export class FileStore {
   readonly root: string;
   private readonly stagingRoot: string;
+  private readonly workers = new CopyWorkers();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -133,6 +135,115 @@ export class FileStore {
     return fs.createReadStream(this.absolute(relative), range ? { start: range.start, end: range.end } : {});
   }
 
+  /**
+   * Gives the file at `fromRelative` a second name at `toRelative`: a hard link when `links` is true
+   * and the filesystem allows it (archive files are never changed in place, only replaced by rename,
+   * so sharing an inode between two projects is safe), else a byte copy made in one pass on a worker
+   * thread that also hashes what it writes, synced to disk and renamed into place. An existing target
+   * is a conflict unless `replace`. `onCopied` runs after a byte copy (rate limits, cancellation).
+   */
+  async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean; onCopied?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
+    const from = this.absolute(fromRelative);
+    const to = this.absolute(toRelative);
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    const temp = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.copy`);
+    try {
+      if (options.links) {
+        try {
+          if (options.replace) {
+            await fsp.link(from, temp);
+            await fsp.rename(temp, to);
+          } else {
+            await fsp.link(from, to);
+          }
+          return { method: 'link' };
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new AppError('conflict', `File already exists: ${toRelative}`);
+          if (!LINK_UNSUPPORTED.has(code ?? '')) throw e;
+        }
+      }
+      const copied = await this.workers.copy(from, temp);
+      await options.onCopied?.(copied.size);
+      await this.moveInto(temp, to, toRelative, options.replace ?? false);
+      return { method: 'copy', ...copied };
+    } catch (e) {
+      await fsp.rm(temp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new AppError('not_found', `File missing from the archive disk: ${fromRelative}`);
+      if (code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
+      throw e;
+    }
+  }
+
+  /** Size and MD5 of an archive file as it is on disk (read on a worker thread); undefined when missing. */
+  async hash(relative: string): Promise<{ size: number; md5: string } | undefined> {
+    try {
+      return await this.workers.hash(this.absolute(relative));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Stops the worker threads (when the app closes). */
+  async close(): Promise<void> {
+    await this.workers.close();
+  }
+
+  /** Device and inode of a file: two names with the same identity are the same bytes. */
+  async identity(relative: string): Promise<{ dev: number; ino: number; size: number } | undefined> {
+    try {
+      const s = await fsp.stat(this.absolute(relative));
+      return s.isFile() ? { dev: s.dev, ino: s.ino, size: s.size } : undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Renames a staged file to its place; without `replace` an existing target is a conflict (link() refuses to overwrite). */
+  private async moveInto(temp: string, target: string, relative: string, replace: boolean): Promise<void> {
+    if (replace) {
+      await fsp.rename(temp, target);
+      return;
+    }
+    try {
+      await fsp.link(temp, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new AppError('conflict', `File already exists: ${relative}`);
+      throw e;
+    } finally {
+      await fsp.rm(temp, { force: true });
+    }
+  }
+
+  /** Flushes a directory's entries to disk (after placing files in it with linkOrCopy). */
+  async syncDir(relative: string): Promise<void> {
+    await syncDir(this.absolute(relative));
+  }
+
+  /** Whether files in the archive can be hard-linked (tried once with a scratch file in the staging area). */
+  async supportsHardLinks(): Promise<boolean> {
+    const probe = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.probe`);
+    try {
+      await fsp.writeFile(probe, '');
+      await fsp.link(probe, `${probe}.link`);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await fsp.rm(probe, { force: true });
+      await fsp.rm(`${probe}.link`, { force: true });
+    }
+  }
+
+  /** Bytes free for new files on the archive's filesystem. */
+  async freeBytes(): Promise<number> {
+    const s = await fsp.statfs(this.root);
+    return s.bavail * s.bsize;
+  }
+
   /** Removes a directory tree (a deleted resource, session or project). */
   async removeDir(relative: string): Promise<void> {
     const target = this.absolute(relative);
@@ -201,3 +312,9 @@ async function syncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
+/** Link errors after which a byte copy still works (links unsupported, too many links, other device). */
+const LINK_UNSUPPORTED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/** How a file got its second name; a copy reports the size and MD5 of the bytes it wrote. */
+export type LinkOrCopy = { readonly method: 'link' } | { readonly method: 'copy'; readonly size: number; readonly md5: string };

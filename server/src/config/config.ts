@@ -31,6 +31,17 @@ export interface AuthConfig {
   readonly aliasTokenHours: number;
 }
 
+export interface JobsConfig {
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+}
+
+export interface TransfersConfig {
+  readonly hardLinks: boolean;
+  readonly maxBytesPerSecond: number;
+}
+
 export interface Config {
   readonly dataDir: string;
   readonly archiveDir: string;
@@ -39,6 +50,8 @@ export interface Config {
   readonly http: HttpConfig;
   readonly site: SiteConfig;
   readonly auth: AuthConfig;
+  readonly jobs: JobsConfig;
+  readonly transfers: TransfersConfig;
   readonly logging: { readonly level: string };
 }
 

@@ -118,6 +118,15 @@ function build(raw: Raw): Config {
       sessionTimeoutMinutes: Math.max(1, num('auth.sessionTimeoutMinutes')),
       aliasTokenHours: Math.max(1, num('auth.aliasTokenHours')),
     },
+    jobs: {
+      concurrency: Math.max(1, num('jobs.concurrency')),
+      leaseMs: Math.max(1, num('jobs.leaseSeconds')) * 1000,
+      pollMs: Math.max(10, num('jobs.pollMillis')),
+    },
+    transfers: {
+      hardLinks: Boolean(raw['transfers.hardLinks']),
+      maxBytesPerSecond: num('transfers.maxBytesPerSecond'),
+    },
     logging: { level },
   });
 }

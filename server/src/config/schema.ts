@@ -29,6 +29,11 @@ export const CONFIG_KEYS = {
   'auth.adminPassword': { type: 'string', default: null, env: 'XNAT_TS_ADMIN_PASSWORD', doc: "Password of the first 'admin' account, used only when the account is created; empty means generate and print one.", secret: true },
   'auth.sessionTimeoutMinutes': { type: 'int', default: 60, env: 'XNAT_TS_SESSION_TIMEOUT_MINUTES', doc: 'Idle minutes before a login session (JSESSIONID) expires.' },
   'auth.aliasTokenHours': { type: 'int', default: 48, env: 'XNAT_TS_ALIAS_TOKEN_HOURS', doc: 'Lifetime of alias tokens issued by /data/services/tokens/issue.' },
+  'jobs.concurrency': { type: 'int', default: 2, env: 'XNAT_TS_JOBS_CONCURRENCY', doc: 'Background jobs (transfers between projects) this server runs at the same time.' },
+  'jobs.leaseSeconds': { type: 'int', default: 60, env: 'XNAT_TS_JOBS_LEASE_SECONDS', doc: 'Seconds a running job stays claimed without a heartbeat; after a crash, the job is resumed once this has passed.' },
+  'jobs.pollMillis': { type: 'int', default: 2000, env: 'XNAT_TS_JOBS_POLL_MILLIS', doc: 'How often an idle server looks for jobs queued by other servers sharing its database, in milliseconds.' },
+  'transfers.hardLinks': { type: 'bool', default: true, env: 'XNAT_TS_TRANSFER_HARD_LINKS', doc: 'Copy files between projects as hard links where the filesystem allows (instant, no extra space); false always copies the bytes.' },
+  'transfers.maxBytesPerSecond': { type: 'int', default: 0, env: 'XNAT_TS_TRANSFER_MAX_BYTES_PER_SECOND', doc: 'Limit on the disk rate of one transfer (copying and reading back), in bytes per second; 0 means no limit.' },
   'logging.level': { type: 'string', default: 'info', env: 'XNAT_TS_LOG_LEVEL', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
 } as const satisfies Record<string, KeyDef>;
 

@@ -7,6 +7,8 @@ import type { ScanTable } from './tables/scan.table.js';
 import type { ResourceFileTable, ResourceTable } from './tables/resource.table.js';
 import type { AuditEventTable } from './tables/audit.table.js';
 import type { ConfigEntryTable, IdCounterTable, SiteSettingTable } from './tables/site.table.js';
+import type { JobTable } from './tables/job.table.js';
+import type { TransferTable } from './tables/transfer.table.js';
 
 export interface DB {
   user_account: UserAccountTable;
@@ -26,6 +28,8 @@ export interface DB {
   id_counter: IdCounterTable;
   site_setting: SiteSettingTable;
   config_entry: ConfigEntryTable;
+  job: JobTable;
+  transfer: TransferTable;
 }
 
 /** A database handle or an open transaction; repositories take either. */

@@ -1,8 +1,9 @@
 import type { Db } from '../db/database.js';
 import { conflict } from '../domain/errors.js';
 import {
-  deleteExperimentRow, listAssessorIdsOf, listExperimentIdsOfSubject, listExperimentIdsOwnedBy,
+  deleteExperimentRow, deleteExperimentShare, listAssessorIdsOf, listExperimentIdsOfSubject, listExperimentIdsOwnedBy,
 } from '../repositories/experiment.repository.js';
+import { listAssessorsIn } from '../repositories/sharing.repository.js';
 import { deleteSubjectRow, listSubjectIdsOwnedBy } from '../repositories/subject.repository.js';
 
 /**
@@ -57,4 +58,20 @@ export async function deleteProjectData(db: Db, projectId: string): Promise<stri
   }
   dirs.push(...(await resourceDirs(db, 'project_id', projectId)));
   return dirs;
+}
+
+/**
+ * Unshares an experiment from a project together with its assessors shared there (they would be
+ * left without their session); refuses when the project owns one of its assessors. Returns the
+ * assessors unshared with it.
+ */
+export async function unshareExperimentTree(db: Db, experimentId: string, projectId: string, what: string): Promise<string[]> {
+  const assessors = await listAssessorsIn(db, experimentId, projectId);
+  const owned = assessors.filter((a) => !a.isShared);
+  if (owned.length > 0) {
+    throw conflict(`Project ${projectId} owns assessors of ${what} (${owned.map((a) => a.label).join(', ')}): unsharing would orphan them; delete or move them first`);
+  }
+  for (const a of assessors) await deleteExperimentShare(db, a.id, projectId);
+  await deleteExperimentShare(db, experimentId, projectId);
+  return assessors.map((a) => a.id);
 }

@@ -12,7 +12,7 @@ import { findXsiType, type XsiTypeInfo } from '../domain/xsi-types.js';
 import type { FileStore } from '../archive/file-store.js';
 import type { Page } from '../repositories/listing.js';
 import {
-  deleteExperimentShare, findExperimentById, insertExperiment, isExperimentLabelTaken, listExperimentProjects, listExperiments,
+  findExperimentById, insertExperiment, isExperimentLabelTaken, listExperimentProjects, listExperiments,
   listExperimentsInProject, moveExperimentToSubject, relabelExperiment, updateExperimentFields,
   type ExperimentListFilter, type ExperimentListRow,
 } from '../repositories/experiment.repository.js';
@@ -20,7 +20,7 @@ import { findSubjectInProject } from '../repositories/subject.repository.js';
 import type { AccessService, ProjectGrant } from './access.service.js';
 import type { AccessionIds } from './accession-ids.js';
 import { audit } from './audit.js';
-import { deleteExperimentTree } from './data-deletion.js';
+import { deleteExperimentTree, unshareExperimentTree } from './data-deletion.js';
 import type { ExperimentRef, LocatedExperiment, Locator } from './locator.js';
 import { withProjectNames, type ProjectShareRow, type SubjectService } from './subject.service.js';
 
@@ -209,8 +209,8 @@ export class ExperimentService {
     if (located.isShared) {
       this.access.requireOnItem(actor, located.grant, false, 'delete', `Experiment ${located.label}`, projectId);
       await withTransaction(this.db, async (trx) => {
-        await deleteExperimentShare(trx, located.item.id, projectId);
-        await audit(trx, actor, { action: 'unshare', entityType: 'experiment', entityId: located.item.id, projectId, label: located.label, reason: options.reason, details: { owner: located.item.projectId } });
+        const assessors = await unshareExperimentTree(trx, located.item.id, projectId, `Experiment ${located.label}`);
+        await audit(trx, actor, { action: 'unshare', entityType: 'experiment', entityId: located.item.id, projectId, label: located.label, reason: options.reason, details: { owner: located.item.projectId, alsoUnshared: assessors } });
       });
       return 'unshared';
     }

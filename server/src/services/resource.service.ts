@@ -243,6 +243,11 @@ export class ResourceService {
       }
       await withTransaction(this.db, async (trx) => {
         await lockResource(trx, resource.id);
+        // A change of owner may have moved the resource while the files were being written.
+        const current = await findResourceById(trx, resource.id);
+        if (!current || current.dir !== resource.dir) {
+          throw conflict(`Resource ${resource.label} was moved or deleted while the upload was running; upload again`);
+        }
         for (const item of items) {
           await upsertFile(trx, {
             resourceId: resource.id, path: item.path, size: item.staged.size, md5: item.staged.md5,

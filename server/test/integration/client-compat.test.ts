@@ -148,15 +148,14 @@ for (const dialect of testDialects()) {
       assert.equal(row?.session_ID, session);
     });
 
-    it('answers 501, not 400, when a client shares an item before sharing is available, and changes nothing', async () => {
+    it('shares and unshares with the calls clients send (PUT/DELETE .../projects/{dest}?label=)', async () => {
       await makeProject(t.admin, 'OWNER');
       await makeProject(t.admin, 'OTHER');
       const subject = await makeSubject(t.admin, 'OWNER', 'S1');
-      for (const method of ['PUT', 'DELETE'] as const) {
-        const res = await t.admin.request(method, `/data/projects/OWNER/subjects/${subject}/projects/OTHER`, { query: { label: 'S1_SHARED' } });
-        assert.equal(res.status, 501, `${method} ${res.text}`);
-        assert.match(res.text, /Sharing into another project is not supported/);
-      }
+      const shared = await t.admin.put(`/data/projects/OWNER/subjects/${subject}/projects/OTHER`, { query: { label: 'S1_SHARED' } });
+      assert.equal(shared.status, 200, shared.text);
+      assert.deepEqual((await t.admin.get('/data/projects/OTHER/subjects?format=json')).rows().map((r) => r.label), ['S1_SHARED']);
+      assert.equal((await t.admin.delete(`/data/projects/OWNER/subjects/${subject}/projects/OTHER`)).status, 200);
       assert.deepEqual((await t.admin.get('/data/projects/OTHER/subjects?format=json')).rows(), []);
       assert.equal((await t.admin.get('/data/projects/OWNER/subjects?format=json')).rows().length, 1);
     });

@@ -20,6 +20,14 @@ export interface TestApp {
   readonly anonymous: ApiClient;
   /** Creates a user and returns a client logged in as them. */
   user(login: string, options?: { admin?: boolean }): Promise<ApiClient>;
+  /** A client for a user made earlier with user() (also after a restart). */
+  client(login: string): ApiClient;
+  /**
+   * Stops this app (as a server stop would: background work is asked to stop) and starts a new one
+   * on the same data folder and database, optionally with other settings. This object's close()
+   * then does nothing; close the returned app instead.
+   */
+  restart(flags?: Partial<Record<ConfigKey, string | number | boolean>>): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -33,10 +41,27 @@ export async function buildTestApp(dialect: TestDialect = 'sqlite', flags: Parti
     dbUrl = created.url;
     dropDb = created.drop;
   }
+  return startTestApp({ dialect, dataDir, dbUrl, dropDb, flags, createAdmin: true });
+}
+
+interface Storage {
+  readonly dialect: TestDialect;
+  readonly dataDir: string;
+  readonly dbUrl: string;
+  readonly dropDb?: () => Promise<void>;
+  readonly flags: Partial<Record<ConfigKey, string | number | boolean>>;
+  readonly createAdmin: boolean;
+}
+
+async function startTestApp(storage: Storage): Promise<TestApp> {
+  const { dialect, dataDir, dbUrl, dropDb, flags } = storage;
   const config = loadConfig({ flags: { dataDir, 'database.url': dbUrl, 'logging.level': 'silent', 'http.port': 0, ...flags }, env: {} });
   const app = await buildApp(config, { migrate: true });
-  await app.services.users.create(SYSTEM, { login: ADMIN.login, password: ADMIN.password, isAdmin: true, firstName: 'Site', lastName: 'Admin', email: 'admin@example.org' });
+  if (storage.createAdmin) {
+    await app.services.users.create(SYSTEM, { login: ADMIN.login, password: ADMIN.password, isAdmin: true, firstName: 'Site', lastName: 'Admin', email: 'admin@example.org' });
+  }
   const admin = new ApiClient(app.http, ADMIN);
+  let handedOver = false;
   return {
     app, dataDir, dialect, admin,
     anonymous: new ApiClient(app.http),
@@ -45,7 +70,14 @@ export async function buildTestApp(dialect: TestDialect = 'sqlite', flags: Parti
       await app.services.users.create(SYSTEM, { login, password, isAdmin: options.admin ?? false, email: `${login}@example.org`, firstName: login, lastName: 'Tester' });
       return new ApiClient(app.http, { login, password });
     },
+    client: (login) => new ApiClient(app.http, { login, password: `${login}-password-1` }),
+    restart: async (newFlags = {}) => {
+      await app.close();
+      handedOver = true;
+      return startTestApp({ ...storage, flags: { ...flags, ...newFlags }, createAdmin: false });
+    },
     close: async () => {
+      if (handedOver) return;
       await app.close();
       await dropDb?.();
       await fs.rm(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { EXPERIMENT_FIELDS, fieldsFor, type FieldDef } from '../../domain/fields.js';
 import type { Experiment, ProjectLabel, Resource, Scan } from '../../domain/entities.js';
-import { invalidInput, notImplemented } from '../../domain/errors.js';
+import { invalidInput } from '../../domain/errors.js';
 import { findXsiType, typeChain, XSI_TYPES } from '../../domain/xsi-types.js';
 import { inChunks } from '../../repositories/listing.js';
 import type { ExperimentListRow } from '../../repositories/experiment.repository.js';
@@ -173,13 +173,6 @@ export function registerExperimentRoutes(router: XnatRouter, maxBodyBytes: numbe
         }
         case 'scan': return sendTable(ctx, sharesTable(await s.experiments.projects(ctx.actor, t.item.session)));
       }
-    },
-    // The sharing feature registers the real handlers; until it is there, clients get a clear 501.
-    PUT: async () => {
-      throw notImplemented('Sharing into another project is not supported by this server yet');
-    },
-    DELETE: async () => {
-      throw notImplemented('Sharing into another project is not supported by this server yet');
     },
   });
 }

@@ -23,7 +23,7 @@ export function scanDoc(scan: Scan, sessionId: string, resources: readonly Resou
       field: 'file',
       items: resources.map((r) => ({
         xsiType: 'xnat:resourceCatalog', element: 'xnat:file',
-        attributes: { label: r.label, xnat_abstractresource_id: String(r.id), format: r.format, content: r.content, file_count: String(r.fileCount), file_size: String(r.totalSize), URI: r.dir },
+        attributes: { label: r.label, xnat_abstractresource_id: String(r.id), format: r.format, content: r.content, file_count: String(r.fileCount), file_size: String(r.totalSize), URI: `/data/experiments/${sessionId}/scans/${encodeURIComponent(scan.scanId)}/resources/${r.id}` },
         fields: [], children: [],
       })),
     }] : [],
