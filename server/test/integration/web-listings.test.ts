@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertExperimentShare } from '../../src/repositories/experiment.repository.js';
-import { insertSubjectShare } from '../../src/repositories/subject.repository.js';
 import type { ApiClient } from '../support/api-client.js';
 import { addMember, makeProject, makeScan, makeSession, makeSubject } from '../support/builders.js';
 import { testDialects } from '../support/dialects.js';
@@ -22,15 +20,15 @@ for (const dialect of testDialects()) {
       await makeProject(owner, 'P1', { name: 'First', alias: 'FIRST' });
       await makeProject(owner, 'P2', { name: 'Second' });
       await addMember(owner, 'P1', 'member', 'mark');
-      const s1 = await makeSubject(owner, 'P1', 'S1', { gender: 'female', yob: '1970' });
+      await makeSubject(owner, 'P1', 'S1', { gender: 'female', yob: '1970' });
       await makeSubject(owner, 'P1', 'S2');
-      const e1 = await makeSession(owner, 'P1', 'S1', 'S1_MR1');
+      await makeSession(owner, 'P1', 'S1', 'S1_MR1');
       await makeSession(owner, 'P1', 'S1', 'S1_MR2');
       await makeScan(owner, 'P1', 'S1', 'S1_MR1', '1', { type: 'T1w' });
       assert.equal((await owner.put('/data/projects/P1/experiments/S1_MR1/assessors/S1_QC?xsiType=xnat:qcAssessmentData')).status, 201);
-      // S1 and its first session shared into P2 under other labels (written directly: sharing is another area's API).
-      await insertSubjectShare(t.app.db, s1, 'P2', 'P2_S1');
-      await insertExperimentShare(t.app.db, e1, 'P2', 'P2_S1_MR1');
+      // S1 and its first session shared into P2 under other labels.
+      assert.equal((await owner.put('/data/projects/P1/subjects/S1/projects/P2?label=P2_S1')).status, 200);
+      assert.equal((await owner.put('/data/projects/P1/subjects/S1/experiments/S1_MR1/projects/P2?label=P2_S1_MR1')).status, 200);
       await makeSession(owner, 'P2', 'P2_S1', 'P2_OWN');
     });
     after(() => t.close());
