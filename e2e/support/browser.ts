@@ -65,17 +65,17 @@ const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const DOC_SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 
 /**
- * Saves a screenshot under e2e/artifacts/screenshots; with XNAT_TS_DOC_SCREENSHOTS=1 the ones
- * named for the documentation also go to docs/screenshots (the README's pictures).
+ * Saves a full-page screenshot under e2e/artifacts/screenshots; with XNAT_TS_DOC_SCREENSHOTS=1 the
+ * ones meant for the documentation also go to docs/screenshots (the README's pictures).
  */
 export async function screenshot(page: Page, name: string, options: { doc?: boolean } = {}): Promise<void> {
   const dir = path.join(ARTIFACTS, 'screenshots');
   await fsp.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
   if (options.doc && process.env.XNAT_TS_DOC_SCREENSHOTS === '1') {
+    // The documentation shows what fits a laptop screen, which also keeps the files small.
     await fsp.mkdir(DOC_SCREENSHOTS, { recursive: true });
-    await fsp.copyFile(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
+    await page.screenshot({ path: path.join(DOC_SCREENSHOTS, `${name}.png`) });
   }
 }
 
