@@ -20,7 +20,8 @@ export interface ColumnFilter {
 export function filterExpression(eb: ExpressionBuilder<any, any>, table: string, filters: readonly ColumnFilter[]): Expression<SqlBool> {
   return eb.and(filters.map((f) => eb.or(f.patterns.map((p) => {
     const ref = sql.ref(`${table}.${f.column}`);
-    if (/[*%]/.test(p)) return sql<SqlBool>`cast(${ref} as text) like ${p.replace(/\*/g, '%')}`;
+    // Wildcard filters ignore case on both engines (SQLite's LIKE does, PostgreSQL's does not).
+    if (/[*%]/.test(p)) return sql<SqlBool>`lower(cast(${ref} as text)) like ${p.replace(/\*/g, '%').toLowerCase()}`;
     return sql<SqlBool>`cast(${ref} as text) = ${p}`;
   }))));
 }

@@ -60,9 +60,10 @@ export class ProjectService {
     }
     const roles = await this.access.rolesOf(actor);
     const projects = await listProjects(this.db, { ids, limit: options.limit, offset: options.offset });
+    const accessById = await this.access.accessToAll(actor, projects);
     const items: ProjectListItem[] = [];
     for (const project of projects) {
-      const access = await this.access.accessTo(actor, project);
+      const access = accessById.get(project.id) as ProjectAccess;
       if (options.right && !hasRight(access, options.right)) continue;
       if (options.role && roles.get(project.id) !== options.role) continue;
       items.push({ project, access });
