@@ -26,7 +26,7 @@ if (!process.env.SKIP_BUILD) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('npm', ['run', '--silent', 'build']);
 }
-const files = ['server/src', 'server/test', 'e2e'].flatMap((d) => walk(path.join(root, d)))
+const files = ['server/src', 'server/test', 'web/src', 'e2e'].flatMap((d) => walk(path.join(root, d)))
   .map((f) => path.relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)))
   .sort();

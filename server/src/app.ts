@@ -24,6 +24,7 @@ import { ScanService } from './services/scan.service.js';
 import type { Services } from './services/services.js';
 import { SubjectService } from './services/subject.service.js';
 import { UserService } from './services/user.service.js';
+import { webFeature } from './features/web.feature.js';
 
 export interface App {
   readonly config: Config;
@@ -50,6 +51,7 @@ export interface BuildOptions {
 const FEATURES: readonly FeatureFactory[] = [
   sharingFeature,
   downloadsFeature,
+  webFeature,
 ];
 
 /** The composition root: the only place that knows every concrete class. Tests build the same app. */

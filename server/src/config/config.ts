@@ -15,6 +15,8 @@ export interface HttpConfig {
   readonly siteUrl: string | null;
   readonly maxUploadBytes: number;
   readonly maxBodyBytes: number;
+  /** Folder of the built web UI; null means the one shipped with the server. */
+  readonly webDir: string | null;
 }
 
 export interface SiteConfig {

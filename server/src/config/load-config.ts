@@ -106,6 +106,7 @@ function build(raw: Raw): Config {
       siteUrl: siteUrl ? siteUrl.replace(/\/+$/, '') : null,
       maxUploadBytes: num('http.maxUploadBytes'),
       maxBodyBytes: num('http.maxBodyBytes'),
+      webDir: str('http.webDir') ? path.resolve(String(str('http.webDir'))) : null,
     },
     site: {
       id: siteId,

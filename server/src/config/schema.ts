@@ -21,6 +21,7 @@ export const CONFIG_KEYS = {
   'http.port': { type: 'int', default: 8080, env: 'XNAT_TS_PORT', doc: 'Web server port (0 picks a free one).' },
   'http.siteUrl': { type: 'string', default: null, env: 'XNAT_TS_SITE_URL', doc: 'Public base URL used in absolute links; empty means derived from each request.' },
   'http.maxUploadBytes': { type: 'int', default: 20 * 1024 ** 3, env: 'XNAT_TS_MAX_UPLOAD_BYTES', doc: 'Largest single uploaded file or archive, in bytes.' },
+  'http.webDir': { type: 'string', default: null, env: 'XNAT_TS_WEB_DIR', doc: 'Folder of the built web UI (index.html and assets/); empty means the web/dist folder that comes with the server.' },
   'http.maxBodyBytes': { type: 'int', default: 16 * 1024 ** 2, env: 'XNAT_TS_MAX_BODY_BYTES', doc: 'Largest XML, JSON or form request body, in bytes.' },
   'site.id': { type: 'string', default: 'XNAT', env: 'XNAT_TS_SITE_ID', doc: 'Site ID: the prefix of accession numbers (XNAT_S00001, XNAT_E00001).' },
   'site.requireLogin': { type: 'bool', default: true, env: 'XNAT_TS_REQUIRE_LOGIN', doc: 'Refuse anonymous requests; when false, anonymous users may read public projects.' },

@@ -23,6 +23,9 @@ export interface Database {
 export function createDb(config: Pick<DatabaseConfig, 'kind' | 'url' | 'poolSize'>): Database {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    // An idle connection dropped by the server (restart, failover, admin) must not crash the process:
+    // the pool discards it and the next query opens a fresh one.
+    pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -5,7 +5,7 @@ import { EXPERIMENT_FIELDS } from '../domain/fields.js';
 import type { Experiment, FieldValues, InProject, ProjectLabel } from '../domain/entities.js';
 import type { FieldChanges } from '../domain/field-values.js';
 import { bool, columnsFromFields, fieldsFromRow, now } from './field-columns.js';
-import { filterExpression, type ColumnFilter, type Page } from './listing.js';
+import { filterExpression, splitLabelFilters, type ColumnFilter, type Page } from './listing.js';
 
 const toExperiment = (r: Selectable<ExperimentTable>): Experiment => ({
   id: r.id, projectId: r.project_id, subjectId: r.subject_id, label: r.label, xsiType: r.xsi_type,
@@ -64,7 +64,9 @@ export async function listExperimentsInProject(db: Db, projectId: string, filter
   if (filter.xsiTypes) q = q.where('experiment.xsi_type', 'in', filter.xsiTypes as string[]);
   if (filter.imageSessionId) q = q.where('experiment.image_session_id', '=', filter.imageSessionId);
   if (filter.excludeAssessors) q = q.where('experiment.image_session_id', 'is', null);
-  if (filter.columns?.length) q = q.where((eb) => filterExpression(eb, 'experiment', filter.columns!));
+  const { label, other } = splitLabelFilters(filter.columns ?? []);
+  if (label.length > 0) q = q.where((eb) => filterExpression(eb, 'el', label));
+  if (other.length > 0) q = q.where((eb) => filterExpression(eb, 'experiment', other));
   if (page.after !== undefined) q = q.where('el.label', '>', page.after);
   if (page.offset) q = q.offset(page.offset);
   return (await q.execute()).map(toRow);
@@ -159,4 +161,18 @@ export async function listAssessorIdsOf(db: Db, sessionId: string): Promise<stri
 export async function listExperimentIdsOwnedBy(db: Db, projectId: string): Promise<string[]> {
   const rows = await db.selectFrom('experiment').select(['id', 'image_session_id']).where('project_id', '=', projectId).execute();
   return rows.sort((a, b) => Number(b.image_session_id !== null) - Number(a.image_session_id !== null)).map((r) => r.id);
+}
+
+/** Sessions and other experiments (not image assessors) of each subject as project P sees them: owned by or shared into P. */
+export async function countExperimentsPerSubject(db: Db, projectId: string, subjectIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < subjectIds.length; i += 500) {
+    const chunk = subjectIds.slice(i, i + 500) as string[];
+    const rows = await db.selectFrom('experiment_label as el').innerJoin('experiment', 'experiment.id', 'el.experiment_id')
+      .select(['experiment.subject_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('el.project_id', '=', projectId).where('experiment.subject_id', 'in', chunk).where('experiment.image_session_id', 'is', null)
+      .groupBy('experiment.subject_id').execute();
+    for (const r of rows) out.set(r.subject_id, Number(r.n));
+  }
+  return out;
 }

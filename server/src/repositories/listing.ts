@@ -20,7 +20,8 @@ export interface ColumnFilter {
 export function filterExpression(eb: ExpressionBuilder<any, any>, table: string, filters: readonly ColumnFilter[]): Expression<SqlBool> {
   return eb.and(filters.map((f) => eb.or(f.patterns.map((p) => {
     const ref = sql.ref(`${table}.${f.column}`);
-    if (/[*%]/.test(p)) return sql<SqlBool>`cast(${ref} as text) like ${p.replace(/\*/g, '%')}`;
+    // Wildcard filters ignore case on both engines (SQLite's LIKE does, PostgreSQL's does not).
+    if (/[*%]/.test(p)) return sql<SqlBool>`lower(cast(${ref} as text)) like ${p.replace(/\*/g, '%').toLowerCase()}`;
     return sql<SqlBool>`cast(${ref} as text) = ${p}`;
   }))));
 }
@@ -37,4 +38,12 @@ export async function* inChunks<T>(fetch: (page: Page) => Promise<T[]>, keyOf: (
     if (rows.length < chunk) return;
     after = keyOf(rows[rows.length - 1] as T);
   }
+}
+
+/**
+ * Splits filters for a listing seen from one project: `label` means the label there (the share
+ * label for shared items), which lives in the label table, not the item's owner label.
+ */
+export function splitLabelFilters(filters: readonly ColumnFilter[]): { label: ColumnFilter[]; other: ColumnFilter[] } {
+  return { label: filters.filter((f) => f.column === 'label'), other: filters.filter((f) => f.column !== 'label') };
 }

@@ -177,8 +177,10 @@ export async function countsByProject(db: Db, projectIds: readonly string[]): Pr
   const ids = projectIds as string[];
   const subjects = await db.selectFrom('subject_label').select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('project_id', 'in', ids).groupBy('project_id').execute();
-  const experiments = await db.selectFrom('experiment_label').select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('project_id', 'in', ids).groupBy('project_id').execute();
+  // Image assessors are listed under their sessions, so they are not counted as the project's experiments.
+  const experiments = await db.selectFrom('experiment_label as el').innerJoin('experiment', 'experiment.id', 'el.experiment_id')
+    .select(['el.project_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('el.project_id', 'in', ids).where('experiment.image_session_id', 'is', null).groupBy('el.project_id').execute();
   for (const r of subjects) out.get(r.project_id)!.subjects = Number(r.n);
   for (const r of experiments) out.get(r.project_id)!.experiments = Number(r.n);
   return out;

@@ -5,7 +5,7 @@ import { SUBJECT_FIELDS } from '../domain/fields.js';
 import type { FieldValues, InProject, ProjectLabel, Subject } from '../domain/entities.js';
 import type { FieldChanges } from '../domain/field-values.js';
 import { bool, columnsFromFields, fieldsFromRow, now } from './field-columns.js';
-import { filterExpression, type ColumnFilter, type Page } from './listing.js';
+import { filterExpression, splitLabelFilters, type ColumnFilter, type Page } from './listing.js';
 
 const toSubject = (r: Selectable<SubjectTable>): Subject => ({
   id: r.id, projectId: r.project_id, label: r.label, fields: fieldsFromRow(SUBJECT_FIELDS, r),
@@ -48,7 +48,9 @@ export async function listSubjectsInProject(db: Db, projectId: string, page: Pag
   let q = inProjectQuery(db, projectId).orderBy('sl.label').limit(page.limit);
   if (page.after !== undefined) q = q.where('sl.label', '>', page.after);
   if (page.offset) q = q.offset(page.offset);
-  if (filters.length > 0) q = q.where((eb) => filterExpression(eb, 'subject', filters));
+  const { label, other } = splitLabelFilters(filters);
+  if (label.length > 0) q = q.where((eb) => filterExpression(eb, 'sl', label));
+  if (other.length > 0) q = q.where((eb) => filterExpression(eb, 'subject', other));
   return (await q.execute()).map(toInProject);
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/database.js';
 import { hasRight, hasRightOnShared, projectAccess, type ProjectAccess, type Right } from '../domain/access.js';
 import type { Actor } from '../domain/actor.js';
-import type { Project } from '../domain/entities.js';
+import type { Project, ProjectRole } from '../domain/entities.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { findProject, findRole, listOpenProjectIds, listRolesOfUser } from '../repositories/project.repository.js';
 
@@ -18,6 +18,13 @@ export interface ProjectGrant {
  */
 export class AccessService {
   constructor(private readonly db: Kysely<DB>) {}
+
+  /** Access to many projects at once, with one query for the actor's roles. */
+  async accessToAll(actor: Actor, projects: readonly Project[]): Promise<Map<string, ProjectAccess>> {
+    const roles = actor.kind === 'user' && !actor.isAdmin ? await listRolesOfUser(this.db, actor.userId) : new Map<string, ProjectRole>();
+    const isAdmin = actor.kind === 'user' && actor.isAdmin;
+    return new Map(projects.map((p) => [p.id, projectAccess(isAdmin, roles.get(p.id), p.accessibility)]));
+  }
 
   async accessTo(actor: Actor, project: Project): Promise<ProjectAccess> {
     if (actor.kind === 'guest') return projectAccess(false, undefined, project.accessibility);

@@ -32,6 +32,8 @@ export interface ProjectListOptions {
   readonly right?: Right;
   /** Only projects where the actor has exactly this role. */
   readonly role?: ProjectRole;
+  /** Only these projects (IDs or aliases; XNAT's `ID=` listing filter). */
+  readonly ids?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -51,12 +53,17 @@ export class ProjectService {
 
   /** Projects the actor can see, with what they may do in each. */
   async list(actor: Actor, options: ProjectListOptions = {}): Promise<ProjectListItem[]> {
-    const ids = await this.access.visibleProjectIds(actor);
+    let ids = await this.access.visibleProjectIds(actor);
+    if (options.ids) {
+      const wanted = (await Promise.all(options.ids.map((id) => findProject(this.db, id)))).flatMap((p) => (p ? [p.id] : []));
+      ids = ids ? wanted.filter((id) => ids!.includes(id)) : wanted;
+    }
     const roles = await this.access.rolesOf(actor);
     const projects = await listProjects(this.db, { ids, limit: options.limit, offset: options.offset });
+    const accessById = await this.access.accessToAll(actor, projects);
     const items: ProjectListItem[] = [];
     for (const project of projects) {
-      const access = await this.access.accessTo(actor, project);
+      const access = accessById.get(project.id) as ProjectAccess;
       if (options.right && !hasRight(access, options.right)) continue;
       if (options.role && roles.get(project.id) !== options.role) continue;
       items.push({ project, access });

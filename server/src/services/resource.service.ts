@@ -257,7 +257,7 @@ export class ResourceService {
         await refreshResourceStats(trx, resource.id);
         await audit(trx, actor, {
           action: 'upload', entityType: 'resource', entityId: String(resource.id), projectId: owner.ownerProjectId, label: resource.label, reason: options.reason,
-          details: { owner: owner.what, files: items.slice(0, 100).map((i) => i.path), count: items.length, bytes: items.reduce((n, i) => n + i.staged.size, 0) },
+          details: { owner: owner.what, ...ownerIds(owner), files: items.slice(0, 100).map((i) => i.path), count: items.length, bytes: items.reduce((n, i) => n + i.staged.size, 0) },
         });
       });
     } catch (e) {
@@ -310,4 +310,12 @@ export class ResourceService {
     }
     throw conflict(`Could not find a free directory for resource ${label}`);
   }
+}
+
+/** The subject/experiment an audited resource belongs to, so the activity feed can link to it. */
+function ownerIds(owner: { readonly ids: { readonly subjectId?: string; readonly experimentId?: string } }): Record<string, string> {
+  return {
+    ...(owner.ids.subjectId !== undefined && { subjectId: owner.ids.subjectId }),
+    ...(owner.ids.experimentId !== undefined && { experimentId: owner.ids.experimentId }),
+  };
 }

@@ -15,7 +15,7 @@ import {
   deleteSubjectShare, findSubjectById, insertSubject, isSubjectLabelTaken, listSubjects, listSubjectsInProject,
   listSubjectProjects, relabelSubject, updateSubjectFields,
 } from '../repositories/subject.repository.js';
-import { deleteExperimentShare, listExperimentIdsOfSubject, listExperimentProjects } from '../repositories/experiment.repository.js';
+import { countExperimentsPerSubject, deleteExperimentShare, listExperimentIdsOfSubject, listExperimentProjects } from '../repositories/experiment.repository.js';
 import type { AccessService, ProjectGrant } from './access.service.js';
 import type { AccessionIds } from './accession-ids.js';
 import { audit } from './audit.js';
@@ -47,6 +47,12 @@ export class SubjectService {
   async listInProject(actor: Actor, projectId: string, page: Page, filters: readonly ColumnFilter[] = []): Promise<{ grant: ProjectGrant; rows: InProject<Subject>[] }> {
     const grant = await this.access.requireProject(actor, projectId, 'read');
     return { grant, rows: await listSubjectsInProject(this.db, grant.project.id, page, filters) };
+  }
+
+  /** How many experiments (sessions, not assessors) each subject has in the project, owned there or shared into it. */
+  async experimentCounts(actor: Actor, projectId: string, subjectIds: readonly string[]): Promise<Map<string, number>> {
+    const grant = await this.access.requireProject(actor, projectId, 'read');
+    return countExperimentsPerSubject(this.db, grant.project.id, subjectIds);
   }
 
   /** Every subject the actor can read, under its owner label. */

@@ -11,7 +11,7 @@ import type { XnatRouter } from './router.js';
 import { xnatTimestamp, type Row } from './result-set.js';
 
 const DEFAULT_COLUMNS = ['ID', 'secondary_ID', 'name', 'description', 'pi_firstname', 'pi_lastname', 'URI'];
-const EXTRA_COLUMNS = ['keywords', 'note', 'alias', 'accessibility', 'user_role', 'prearchive_code', 'insert_date', 'insert_user', 'subject_count', 'experiment_count'];
+const EXTRA_COLUMNS = ['keywords', 'note', 'alias', 'accessibility', 'user_role', 'prearchive_code', 'allow_subject_creation', 'insert_date', 'insert_user', 'subject_count', 'experiment_count'];
 
 export function projectDoc(project: Project): ItemDoc {
   return {
@@ -61,6 +61,7 @@ export function registerProjectRoutes(router: XnatRouter, maxBodyBytes: number):
       const { project } = await ctx.services.projects.get(ctx.actor, t.project, 'see');
       const values: Record<typeof t.setting, string> = {
         prearchive_code: String(project.prearchiveCode), quarantine_code: String(project.quarantineCode), current_arc: 'arc001', accessibility: project.accessibility,
+        allow_subject_creation: String(project.allowSubjectCreation),
       };
       await sendText(ctx, 200, values[t.setting]);
     },
@@ -73,6 +74,12 @@ export function registerProjectRoutes(router: XnatRouter, maxBodyBytes: number):
         case 'quarantine_code': return sendText(ctx, 200, String(await s.setQuarantineCode(ctx.actor, t.project, value)));
         case 'accessibility': return sendText(ctx, 200, await s.setAccessibility(ctx.actor, t.project, value));
         case 'current_arc': throw notImplemented('The archive folder (current_arc) is fixed at arc001 on this server');
+        case 'allow_subject_creation': {
+          const allow = value.toLowerCase() === 'true' ? true : value.toLowerCase() === 'false' ? false : undefined;
+          if (allow === undefined) throw invalidInput(`Invalid allow_subject_creation '${value}': use true or false`);
+          await s.setAllowSubjectCreation(ctx.actor, t.project, allow);
+          return sendText(ctx, 200, String(allow));
+        }
       }
     },
   });
@@ -127,7 +134,8 @@ async function listProjects(ctx: XnatContext): Promise<void> {
   const right: Right | undefined = restrict === 'edit' ? 'edit' : restrict === 'delete' ? 'delete' : p.bool('accessible') || p.get('data') === 'readable' ? 'read' : p.get('data') === 'writable' ? 'edit' : undefined;
   const role = p.bool('owner') ? 'owner' : p.bool('member') ? 'member' : p.bool('collaborator') ? 'collaborator' : undefined;
   const { page, paged } = pageFrom(p);
-  const items = await ctx.services.projects.list(ctx.actor, { right, role, limit: paged ? page.limit : undefined, offset: page.offset });
+  const ids = p.get('ID')?.split(',').map((id) => id.trim()).filter(Boolean);
+  const items = await ctx.services.projects.list(ctx.actor, { right, role, ids, limit: paged ? page.limit : undefined, offset: page.offset });
   const columns = chooseColumns(p, DEFAULT_COLUMNS, [...DEFAULT_COLUMNS, ...EXTRA_COLUMNS], PROJECT_FIELDS);
   const wantsCounts = columns.includes('subject_count') || columns.includes('experiment_count');
   const counts = wantsCounts ? await ctx.services.projects.counts(items.map((i) => i.project.id)) : undefined;
@@ -140,7 +148,7 @@ function projectRow({ project, access }: ProjectListItem, counts?: { subjects: n
   return {
     ID: project.id, secondary_ID: f.secondary_ID ?? '', name: f.name ?? '', description: f.description ?? '', pi_firstname: f.pi_firstname ?? '',
     pi_lastname: f.pi_lastname ?? '', keywords: f.keywords ?? '', note: f.note ?? '', alias: project.aliases.join(','), accessibility: project.accessibility,
-    user_role: access, prearchive_code: String(project.prearchiveCode), insert_date: xnatTimestamp(project.createdAt), insert_user: project.createdBy,
+    user_role: access, prearchive_code: String(project.prearchiveCode), allow_subject_creation: String(project.allowSubjectCreation), insert_date: xnatTimestamp(project.createdAt), insert_user: project.createdBy,
     subject_count: counts ? String(counts.subjects) : '', experiment_count: counts ? String(counts.experiments) : '',
     URI: `/data/projects/${project.id}`,
   };

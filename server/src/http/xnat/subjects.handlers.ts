@@ -1,7 +1,7 @@
 import { SUBJECT_FIELDS } from '../../domain/fields.js';
 import type { InProject, ProjectLabel, Subject } from '../../domain/entities.js';
 import { invalidInput } from '../../domain/errors.js';
-import { inChunks } from '../../repositories/listing.js';
+import { inChunks, type Page } from '../../repositories/listing.js';
 import type { ProjectShareRow } from '../../services/subject.service.js';
 import { fieldChangesFromRequest, readXmlValues, typedParam } from './body.js';
 import { chooseColumns, filtersFrom, pageFrom, sortRows } from './columns.js';
@@ -11,7 +11,8 @@ import type { XnatRouter } from './router.js';
 import { xnatTimestamp, type Row } from './result-set.js';
 
 const DEFAULT_COLUMNS = ['ID', 'project', 'label', 'insert_date', 'insert_user', 'URI'];
-const AVAILABLE = [...DEFAULT_COLUMNS, 'shared', 'owner_label', 'last_modified', ...SUBJECT_FIELDS.map((d) => d.key)];
+// experiment_count is ours (the web UI's subjects table): sessions of the subject seen from the project.
+const AVAILABLE = [...DEFAULT_COLUMNS, 'shared', 'owner_label', 'last_modified', 'experiment_count', ...SUBJECT_FIELDS.map((d) => d.key)];
 const CORE_FILTERS = { ID: 'id', label: 'label', project: 'project_id' };
 
 export function subjectDoc(subject: Subject, label: string, shares: readonly ProjectLabel[]): ItemDoc {
@@ -28,12 +29,13 @@ export function subjectDoc(subject: Subject, label: string, shares: readonly Pro
   };
 }
 
-function subjectRow(row: InProject<Subject> | Subject): Row {
+function subjectRow(row: InProject<Subject> | Subject, experimentCount?: number): Row {
   const subject = 'item' in row ? row.item : row;
   const label = 'item' in row ? row.label : row.label;
   const out: Row = {
     ID: subject.id, project: subject.projectId, label, insert_date: xnatTimestamp(subject.createdAt), insert_user: subject.createdBy,
     last_modified: xnatTimestamp(subject.updatedAt), shared: 'item' in row && row.isShared ? '1' : '0', owner_label: subject.label,
+    experiment_count: experimentCount === undefined ? '' : String(experimentCount),
     URI: `/data/subjects/${subject.id}`,
   };
   for (const d of SUBJECT_FIELDS) out[d.key] = subject.fields[d.key] ?? '';
@@ -60,13 +62,17 @@ export function registerSubjectRoutes(router: XnatRouter, maxBodyBytes: number):
         const project = t.project;
         // Check access once up front so a refusal is an error status, not a broken stream.
         await s.listInProject(ctx.actor, project, { limit: 0 });
-        rows = paged
-          ? (await s.listInProject(ctx.actor, project, page, filters)).rows.map(subjectRow)
-          : mapAsync(inChunks((pg) => s.listInProject(ctx.actor, project, pg, filters).then((r) => r.rows), (r) => r.label), subjectRow);
+        const withCounts = columns.includes('experiment_count');
+        const fetch = async (pg: Page) => {
+          const found = (await s.listInProject(ctx.actor, project, pg, filters)).rows;
+          const counts = withCounts ? await s.experimentCounts(ctx.actor, project, found.map((r) => r.item.id)) : undefined;
+          return found.map((r) => ({ row: subjectRow(r, counts ? counts.get(r.item.id) ?? 0 : undefined), key: r.label }));
+        };
+        rows = paged ? (await fetch(page)).map((r) => r.row) : mapAsync(inChunks(fetch, (r) => r.key), (r) => r.row);
       } else {
         rows = paged
-          ? (await s.listAll(ctx.actor, page, filters)).map(subjectRow)
-          : mapAsync(inChunks((pg) => s.listAll(ctx.actor, pg, filters), (r) => r.id), subjectRow);
+          ? (await s.listAll(ctx.actor, page, filters)).map((r) => subjectRow(r))
+          : mapAsync(inChunks((pg) => s.listAll(ctx.actor, pg, filters), (r) => r.id), (r) => subjectRow(r));
       }
       if (ctx.params.get('sortBy')) rows = sortRows(await collect(rows), ctx.params);
       await sendTable(ctx, { columns, rows, totalRecords: !paged });

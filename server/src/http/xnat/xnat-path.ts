@@ -34,8 +34,8 @@ export type SharedItem =
   | { readonly kind: 'assessor'; readonly session: ExperimentRef; readonly assessor: string }
   | { readonly kind: 'scan'; readonly session: ExperimentRef; readonly scan: string };
 
-export type ProjectSetting = 'prearchive_code' | 'quarantine_code' | 'current_arc' | 'accessibility';
-const SETTINGS = new Set<string>(['prearchive_code', 'quarantine_code', 'current_arc', 'accessibility']);
+export type ProjectSetting = 'prearchive_code' | 'quarantine_code' | 'current_arc' | 'accessibility' | 'allow_subject_creation';
+const SETTINGS = new Set<string>(['prearchive_code', 'quarantine_code', 'current_arc', 'accessibility', 'allow_subject_creation']);
 
 /** Parses the archive part of a URL; undefined when the first segment is not an archive route. */
 export function parseXnatPath(segments: readonly string[]): XnatTarget | undefined {

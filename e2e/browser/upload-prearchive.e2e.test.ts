@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { before, describe } from 'node:test';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
+import { makeDicomZip } from '../support/dicom-zip.js';
+import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
+import { browserSuite } from '../support/browser-suite.js';
+
+const MISSING = 'this server has no compressed uploader or prearchive yet: POST /data/services/import and GET /data/prearchive/projects (ingest, issue 3)';
+
+describe('web UI: the compressed uploader and the prearchive', { skip: browserSkipReason() }, () => {
+  const suite = browserSuite();
+  let admin: SeedClient;
+  let supported = false;
+  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (supported ? undefined : MISSING) });
+
+  before(async () => {
+    admin = suite.admin;
+    supported = (await serverSupports(admin, 'import')) && (await serverSupports(admin, 'prearchive'));
+    if (!supported) return;
+    await admin.createUser('uma');
+    await admin.createProject('UP', { name: 'Upload study' });
+    await admin.createProject('UP2', { name: 'Second upload study' });
+    await admin.addMember('UP', 'owner', 'uma');
+    await admin.addMember('UP2', 'member', 'uma');
+  });
+
+  const uploadThroughUi = async (t: TestPage, zip: Buffer, labels: { subject: string; session: string }, throttle = false) => {
+    const { page } = t;
+    await page.goto('/upload?project=UP');
+    await page.getByRole('radio', { name: 'Use these labels' }).check();
+    await page.getByLabel('Subject label').fill(labels.subject);
+    await page.getByLabel('Session label').fill(labels.session);
+    await page.getByRole('radio', { name: /Prearchive/ }).check();
+    await page.getByLabel('File (zip, tar or tar.gz)').setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: zip });
+    if (throttle) {
+      // Slow the upload down so the progress bar is seen moving.
+      const cdp = await t.context.newCDPSession(page);
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    }
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+  };
+
+  test('uploads a zip to the prearchive with a progress bar, then archives it from the review page', async (t) => {
+    const { page, context } = t;
+    await logInContext(context, suite.server.url, 'uma');
+    const zip = await makeDicomZip({ patientId: 'U01', patientName: 'U01', studyUid: '1.2.826.0.1.3680043.8.498.1001', size: 256,
+      series: [{ number: 1, description: 'T1 MPRAGE', instances: 12 }, { number: 2, description: 'rest BOLD', instances: 8 }] });
+    await uploadThroughUi(t, zip, { subject: 'U01', session: 'U01_MR1' }, true);
+    const bar = page.getByRole('progressbar', { name: 'Upload progress' });
+    await bar.waitFor();
+    await page.locator('progress[aria-label="Upload progress"]:not([value="0"])').waitFor();
+    await page.getByText(/of [\d.]+ [KM]B \(\d+%\)/).waitFor();
+    await screenshot(page, 'uploader', { doc: true });
+    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'uploader-done');
+
+    await page.getByRole('link', { name: 'U01_MR1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'U01_MR1' }).waitFor();
+    const scans = page.getByTestId('prearchive-scans').locator('tbody tr');
+    await scans.nth(1).waitFor();
+    assert.equal(await scans.count(), 2);
+    assert.deepEqual((await scans.nth(0).locator('td').allTextContents()).slice(0, 4), ['1', 'MR scan', 'T1 MPRAGE', '12']);
+    assert.deepEqual((await scans.nth(1).locator('td').allTextContents()).slice(0, 4), ['2', 'MR scan', 'rest BOLD', '8']);
+    await screenshot(page, 'prearchive', { doc: true });
+
+    await page.getByRole('button', { name: 'Archive session' }).click();
+    await page.getByRole('heading', { level: 1, name: 'U01_MR1' }).waitFor();
+    await page.getByTestId('scans-table').waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/projects\/UP\/experiments\//);
+    const rows = await admin.rows('/data/projects/UP/experiments/U01_MR1/scans?columns=ID,file_count');
+    assert.deepEqual(rows.map((r) => r.file_count).sort(), ['12', '8']);
+    assertNoConsoleErrors(t);
+  });
+
+  test('a session whose StudyInstanceUID differs from the archived one shows the conflict reason', async (t) => {
+    const { page, context } = t;
+    await logInContext(context, suite.server.url, 'uma');
+    await admin.ok('PUT', '/data/projects/UP/subjects/U02/experiments/U02_MR1?xsiType=xnat:mrSessionData&UID=1.2.826.0.1.3680043.8.498.2001');
+    const zip = await makeDicomZip({ patientId: 'U02', patientName: 'U02', studyUid: '1.2.826.0.1.3680043.8.498.2999',
+      series: [{ number: 1, description: 'T1', instances: 2 }] });
+    await uploadThroughUi(t, zip, { subject: 'U02', session: 'U02_MR1' });
+    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'U02_MR1' }).click();
+    await page.getByRole('button', { name: 'Archive session' }).click();
+    await page.locator('#archive-error').filter({ hasText: /UID/ }).waitFor();
+    assert.equal(new URL(page.url()).pathname.startsWith('/prearchive/'), true, 'stays on the review page');
+
+    await page.goto('/prearchive?project=UP');
+    const entry = page.getByTestId('prearchive-table').locator('tbody tr', { hasText: 'U02_MR1' });
+    await entry.waitFor();
+    assertNoConsoleErrors(t, [refused(409), refused(400)]);
+  });
+
+  test('moves a session to another project and deletes one', async (t) => {
+    const { page, context } = t;
+    await logInContext(context, suite.server.url, 'uma');
+    const zip = await makeDicomZip({ patientId: 'U03', patientName: 'U03', studyUid: '1.2.826.0.1.3680043.8.498.3001', series: [{ number: 1, description: 'T1', instances: 2 }] });
+    await uploadThroughUi(t, zip, { subject: 'U03', session: 'U03_MR1' });
+    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'U03_MR1' }).click();
+    await page.getByLabel('Move to project').selectOption('UP2');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page.waitForURL(/\/prearchive\?project=UP2/);
+    const moved = page.getByTestId('prearchive-table').locator('tbody tr', { hasText: 'U03_MR1' });
+    await moved.waitFor();
+    await moved.getByRole('link').click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/prearchive\?project=UP2/);
+    await page.getByText('Nothing from UP2 is waiting in the prearchive.').waitFor();
+    assertNoConsoleErrors(t);
+  });
+});

@@ -1,0 +1,49 @@
+import { after, before, it, type TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, withPage, type TestPage } from './browser.js';
+import { SeedClient } from './seed-client.js';
+import { startServer, type RunningTestServer } from './start-server.js';
+
+export interface BrowserSuite {
+  readonly server: RunningTestServer;
+  readonly browser: Browser;
+  /** Seeds and checks through the REST API as the site administrator. */
+  readonly admin: SeedClient;
+  /**
+   * A test in a fresh browser context. `skipUnless` returns why the test cannot run on this server
+   * (an API another area has not delivered yet), or undefined when it can.
+   */
+  test(name: string, body: (t: TestPage) => Promise<void>, options?: { skipUnless?: () => string | undefined }): void;
+}
+
+/** One spawned server and one browser for a file of browser tests; call inside `describe`, before the seeding hook. */
+export function browserSuite(): BrowserSuite {
+  let server: RunningTestServer | undefined;
+  let browser: Browser | undefined;
+  let admin: SeedClient | undefined;
+  before(async () => {
+    server = await startServer();
+    admin = new SeedClient(server.url);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the browser suite has not started');
+    return value;
+  };
+  return {
+    get server() { return started(server); },
+    get browser() { return started(browser); },
+    get admin() { return started(admin); },
+    test(name, body, options = {}) {
+      it(name, (t: TestContext) => {
+        const missing = options.skipUnless?.();
+        if (missing) return t.skip(missing);
+        return withPage(started(browser), started(server).url, name, body);
+      });
+    },
+  };
+}
