@@ -195,7 +195,8 @@ export class ResourceService {
 
   /** Rewrites a resource's catalog XML from the database (serialised per resource). */
   async writeCatalog(resourceId: number): Promise<void> {
-    await this.catalogLocks.run(String(resourceId), async () => {
+    // Uploads that arrive while a rewrite is running share the next one instead of queueing one each.
+    await this.catalogLocks.coalesce(String(resourceId), async () => {
       const resource = await findResourceById(this.db, resourceId);
       if (!resource) return;
       const files = await listFiles(this.db, resourceId);

@@ -50,7 +50,7 @@ async function expandOwners(ctx: XnatContext, owner: OwnerRef, withScansOfSessio
   }
   if (owner.kind === 'experiment' && withScansOfSession) {
     const located = await ctx.services.experiments.get(ctx.actor, owner.ref);
-    const { scans } = await ctx.services.scans.list(ctx.actor, owner.ref).catch(() => ({ scans: [] }));
+    const { scans } = await ctx.services.scans.list(ctx.actor, owner.ref);
     const session = { ...owner.ref, experiment: located.item.id, subject: undefined };
     return [owner, ...scans.map((s) => ({ kind: 'scan' as const, session, scan: s.scanId }))];
   }
