@@ -42,9 +42,26 @@ export interface TransfersConfig {
   readonly maxBytesPerSecond: number;
 }
 
+export interface IngestConfig {
+  /** Login of the account network-received DICOM is filed as. */
+  readonly receivedFileUser: string;
+  /** Quiet time before a receiving session is built, in milliseconds. */
+  readonly quietMs: number;
+}
+
+export interface DicomConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** AE titles the receiver answers to, each optionally bound to a project. */
+  readonly aeTitles: readonly { readonly title: string; readonly project: string | null }[];
+}
+
 export interface Config {
   readonly dataDir: string;
   readonly archiveDir: string;
+  /** Where uploads wait for review before they are archived. */
+  readonly prearchiveDir: string;
   readonly tempDir: string;
   readonly database: DatabaseConfig;
   readonly http: HttpConfig;
@@ -52,6 +69,8 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly jobs: JobsConfig;
   readonly transfers: TransfersConfig;
+  readonly ingest: IngestConfig;
+  readonly dicom: DicomConfig;
   readonly logging: { readonly level: string };
 }
 

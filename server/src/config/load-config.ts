@@ -83,6 +83,8 @@ function build(raw: Raw): Config {
   const kind = isPostgresUrl(dbUrl) ? 'postgres' : 'sqlite';
   const port = num('http.port');
   if (port > 65535) throw new ConfigError(`http.port must be at most 65535, got ${port}`);
+  const dicomPort = num('dicom.port');
+  if (dicomPort > 65535) throw new ConfigError(`dicom.port must be at most 65535, got ${dicomPort}`);
   const level = String(raw['logging.level']);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     throw new ConfigError(`logging.level must be one of fatal, error, warn, info, debug, trace, silent; got '${level}'`);
@@ -93,6 +95,7 @@ function build(raw: Raw): Config {
   return deepFreeze({
     dataDir,
     archiveDir: archiveDirOf(dataDir),
+    prearchiveDir: path.join(dataDir, 'prearchive'),
     tempDir: path.join(dataDir, 'tmp'),
     database: {
       kind,
@@ -127,8 +130,33 @@ function build(raw: Raw): Config {
       hardLinks: Boolean(raw['transfers.hardLinks']),
       maxBytesPerSecond: num('transfers.maxBytesPerSecond'),
     },
+    ingest: {
+      receivedFileUser: String(raw['ingest.receivedFileUser']),
+      quietMs: num('ingest.quietSeconds') * 1000,
+    },
+    dicom: {
+      enabled: Boolean(raw['dicom.enabled']),
+      host: str('dicom.host') || String(raw['http.host']),
+      port: dicomPort,
+      aeTitles: parseAeTitles(String(raw['dicom.aeTitles'])),
+    },
     logging: { level },
   });
+}
+
+/** `XNAT,SCANNER1=PROJ1`: titles of 1-16 printable characters, no backslash, no leading or trailing spaces. */
+function parseAeTitles(text: string): { title: string; project: string | null }[] {
+  const out = text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
+    const [title = '', project] = item.split('=').map((s) => s.trim());
+    if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(title) || title !== title.trim()) {
+      throw new ConfigError(`dicom.aeTitles: '${title}' is not an AE title (1-16 printable characters, no backslash)`);
+    }
+    if (project !== undefined && !/^[A-Za-z0-9_-]+$/.test(project)) throw new ConfigError(`dicom.aeTitles: '${project}' is not a project ID`);
+    return { title, project: project ?? null };
+  });
+  if (new Set(out.map((a) => a.title)).size !== out.length) throw new ConfigError('dicom.aeTitles: an AE title is listed twice');
+  if (out.length === 0) throw new ConfigError('dicom.aeTitles: list at least one AE title (or set dicom.enabled=false)');
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

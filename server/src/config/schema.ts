@@ -34,6 +34,12 @@ export const CONFIG_KEYS = {
   'jobs.pollMillis': { type: 'int', default: 2000, env: 'XNAT_TS_JOBS_POLL_MILLIS', doc: 'How often an idle server looks for jobs queued by other servers sharing its database, in milliseconds.' },
   'transfers.hardLinks': { type: 'bool', default: true, env: 'XNAT_TS_TRANSFER_HARD_LINKS', doc: 'Copy files between projects as hard links where the filesystem allows (instant, no extra space); false always copies the bytes.' },
   'transfers.maxBytesPerSecond': { type: 'int', default: 0, env: 'XNAT_TS_TRANSFER_MAX_BYTES_PER_SECOND', doc: 'Limit on the disk rate of one transfer (copying and reading back), in bytes per second; 0 means no limit.' },
+  'ingest.receivedFileUser': { type: 'string', default: 'admin', env: 'XNAT_TS_RECEIVED_FILE_USER', doc: 'Account that DICOM received over the network is filed as (its projects decide where data may route).' },
+  'ingest.quietSeconds': { type: 'int', default: 60, env: 'XNAT_TS_INGEST_QUIET_SECONDS', doc: 'Seconds a session receiving DICOM over the network must be quiet before it is built (and auto-archived where the project says so).' },
+  'dicom.enabled': { type: 'bool', default: true, env: 'XNAT_TS_DICOM_ENABLED', doc: 'Start the DICOM receiver (C-ECHO and C-STORE) with the server.' },
+  'dicom.host': { type: 'string', default: null, env: 'XNAT_TS_DICOM_HOST', doc: 'Address the DICOM receiver listens on; empty means the same as http.host.' },
+  'dicom.port': { type: 'int', default: 8104, env: 'XNAT_TS_DICOM_PORT', doc: 'DICOM receiver port (0 picks a free one).' },
+  'dicom.aeTitles': { type: 'string', default: 'XNAT', env: 'XNAT_TS_DICOM_AE_TITLES', doc: 'AE titles the receiver answers to, comma-separated; TITLE=PROJECT binds a title to a project (its data goes there whatever the headers say).' },
   'logging.level': { type: 'string', default: 'info', env: 'XNAT_TS_LOG_LEVEL', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
 } as const satisfies Record<string, KeyDef>;
 

@@ -55,7 +55,7 @@ interface Storage {
 
 async function startTestApp(storage: Storage): Promise<TestApp> {
   const { dialect, dataDir, dbUrl, dropDb, flags } = storage;
-  const config = loadConfig({ flags: { dataDir, 'database.url': dbUrl, 'logging.level': 'silent', 'http.port': 0, ...flags }, env: {} });
+  const config = loadConfig({ flags: { dataDir, 'database.url': dbUrl, 'logging.level': 'silent', 'http.port': 0, 'dicom.enabled': false, ...flags }, env: {} });
   const app = await buildApp(config, { migrate: true });
   if (storage.createAdmin) {
     await app.services.users.create(SYSTEM, { login: ADMIN.login, password: ADMIN.password, isAdmin: true, firstName: 'Site', lastName: 'Admin', email: 'admin@example.org' });
