@@ -32,7 +32,7 @@ from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 spec = json.loads(sys.argv[1]); out = sys.argv[2]; n = spec.get('size', 4)
 for st in spec['studies']:
-    for s in st['series']:
+    for si, s in enumerate(st['series']):
         series_uid = s.get('uid') or generate_uid()
         mod = s.get('modality', 'MR')
         cls = {'MR': '1.2.840.10008.5.1.4.1.1.4', 'CT': '1.2.840.10008.5.1.4.1.1.2', 'PT': '1.2.840.10008.5.1.4.1.1.128'}.get(mod, '1.2.840.10008.5.1.4.1.1.7')
@@ -54,7 +54,7 @@ for st in spec['studies']:
             ds.Rows = n; ds.Columns = n; ds.BitsAllocated = 16; ds.BitsStored = 16; ds.HighBit = 15; ds.PixelRepresentation = 0
             ds.SamplesPerPixel = 1; ds.PhotometricInterpretation = 'MONOCHROME2'; ds.PixelData = os.urandom(n * n * 2)
             ds.is_little_endian = True; ds.is_implicit_VR = False
-            name = '%s_s%s_%04d.dcm' % (st['studyUid'][-6:], s['number'], i)
+            name = '%s_%02d_s%s_%04d.dcm' % (st['studyUid'][-6:], si, s['number'], i)
             ds.save_as(os.path.join(out, name), write_like_original=False)
 `;
 
