@@ -151,6 +151,11 @@ for (const dialect of testDialects()) {
       const p1 = await rules.projectRules('P1');
       assert.deepEqual([p1.project.length, p1.subject.map((r) => r.source), p1.session.length], [0, ['(0010,4000):Subj=(\\w+)'], 0]);
       assert.deepEqual(await rules.projectRules('P2'), { project: [], subject: [], session: [] });
+      const combined = await rules.rulesFor('P1');
+      assert.deepEqual([combined.project, combined.subject, combined.session].map((list) => list.map((r) => r.source)), [
+        ['(0008,1030):^(\\w+)'], ['(0010,4000):Subj=(\\w+)', '(0010,0020):^(\\w+)'], ['(0008,0050):(\\d+)', '(0008,0050):(\\w+)'],
+      ]);
+      assert.deepEqual(await rules.rulesFor(undefined), site);
 
       assert.equal((await t.admin.put('/data/config/dicom/projectRules?status=disabled')).status, 200);
       assert.equal((await rules.siteRules()).project.length, 1);

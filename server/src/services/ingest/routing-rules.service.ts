@@ -46,6 +46,17 @@ export class RoutingRulesService {
     }));
   }
 
+  /**
+   * The rules for a file: the site's project rules, and for subject and session the project's own rules
+   * (when the project is known) before the site's.
+   */
+  async rulesFor(projectId: string | undefined): Promise<RoutingRules> {
+    const site = await this.siteRules();
+    if (!projectId) return site;
+    const project = await this.projectRules(projectId);
+    return { project: site.project, subject: [...project.subject, ...site.subject], session: [...project.session, ...site.session] };
+  }
+
   private async rules(projectId: string, path: string): Promise<readonly RoutingRule[]> {
     const entry = await findConfigEntry(this.db, ROUTING_TOOL, path, projectId);
     if (!entry || entry.status !== 'enabled') return [];
