@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { dumpDicom, writeDicom, type DicomDump, type ElementSpec, type JsonElement } from '../../test/support/pydicom.js';
 import { hashUid, parseAnonymizationScript } from '../domain/anonymization-script.js';
 import { AppError } from '../domain/errors.js';
-import { anonymizeFile } from './anonymizer.js';
+import { anonymizeBytes, anonymizeFile } from './anonymizer.js';
 
 const CONTEXT = { project: 'PRJ1', subject: 'SUBJ_01', session: 'SUBJ_01_MR1' };
 const STUDY_UID = '1.2.826.0.1.3680043.8.498.10001';
@@ -175,6 +175,18 @@ describe('anonymizeFile', () => {
     assert.deepEqual([d['00100010']?.Value, d['00100020']?.Value], [[{ Alphabetic: 'PROJECT' }], ['SITE']]);
   });
 
+  it('carries encapsulated (compressed) pixel data over byte for byte, keeping the transfer syntax', async () => {
+    const input = path.join(dir, 'jpeg-in.dcm');
+    const output = path.join(dir, 'jpeg-out.dcm');
+    await writeDicom(input, { elements: elements(1), pixels: [8, 8], encapsulated: true });
+    await anonymizeFile(input, output, [parseAnonymizationScript('(0010,0010) := "X"\nremoveAllPrivateTags')], CONTEXT);
+    const [a, b] = [await dumpDicom(input), await dumpDicom(output)];
+    assert.deepEqual(b.meta['00020010'], { vr: 'UI', Value: ['1.2.840.10008.1.2.4.50'] });
+    assert.match(a.dataset['7FE00010']?.BulkDataURI ?? '', /^sha256:/);
+    assert.deepEqual(b.dataset['7FE00010'], a.dataset['7FE00010']);
+    assert.deepEqual(b.dataset['00100010']?.Value, [{ Alphabetic: 'X' }]);
+  });
+
   it('rewrites in place when output is the input', async () => {
     const file = path.join(dir, 'inplace.dcm');
     await writeDicom(file, { elements: elements(1), pixels: [4, 4] });
@@ -197,5 +209,18 @@ describe('anonymizeFile', () => {
     await fs.writeFile(text, 'not dicom');
     await assert.rejects(anonymizeFile(text, output, [], CONTEXT), (e: unknown) => e instanceof AppError && /not a readable DICOM file/.test(e.message));
     await assert.rejects(fs.stat(output), { code: 'ENOENT' });
+  });
+
+  it('rewrites bytes in memory the same way as files', async () => {
+    const input = path.join(dir, 'bytes-in.dcm');
+    const viaFile = path.join(dir, 'bytes-file.dcm');
+    await writeDicom(input, { elements: elements(3), pixels: [4, 4] });
+    const script = [parseAnonymizationScript(SCRIPT)];
+    await anonymizeFile(input, viaFile, script, CONTEXT);
+    const original = await fs.readFile(input);
+    const inMemory = anonymizeBytes(original.subarray(0), script, CONTEXT);
+    assert.ok(inMemory.equals(await fs.readFile(viaFile)));
+    assert.ok(!inMemory.equals(original));
+    assert.throws(() => anonymizeBytes(Buffer.from('nope'), script, CONTEXT, 'upload.bin'), /Cannot anonymize upload.bin: not a readable DICOM file/);
   });
 });

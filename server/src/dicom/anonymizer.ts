@@ -32,17 +32,25 @@ const NUMBER_VRS = new Set(['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'UV', 'SV']);
 
 /**
  * Reads a whole DICOM Part 10 file, applies the scripts in order and writes the result to `output` (which may
- * be `input`). The pixel data element is carried over as read; the file meta information follows changes of
- * SOP Class/Instance UID. Values are written as given, without VR length checks (as DicomEdit does).
- * Throws invalidInput when the file is not DICOM or a statement cannot apply (setting a binary VR).
+ * be `input`). See anonymizeBytes.
  */
 export async function anonymizeFile(input: string, output: string, scripts: readonly AnonymizationScript[], context: AnonymizationContext): Promise<void> {
-  const bytes = await fs.readFile(input);
+  const rewritten = anonymizeBytes(await fs.readFile(input), scripts, context, input);
+  await fs.writeFile(output, rewritten);
+}
+
+/**
+ * The Part 10 bytes of a DICOM file after the scripts, in order. The pixel data element is carried over as
+ * read; the file meta information follows changes of SOP Class/Instance UID. Values are written as given,
+ * without VR length checks (as DicomEdit does). Throws invalidInput when the bytes are not DICOM or a
+ * statement cannot apply (setting a binary VR, a number VR to text).
+ */
+export function anonymizeBytes(bytes: Uint8Array, scripts: readonly AnonymizationScript[], context: AnonymizationContext, name = 'the data'): Buffer {
   let file: DicomDict;
   try {
-    file = data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+    file = data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (e) {
-    throw invalidInput(`Cannot anonymize ${input}: not a readable DICOM file (${(e as Error).message})`);
+    throw invalidInput(`Cannot anonymize ${name}: not a readable DICOM file (${(e as Error).message})`);
   }
   for (const script of scripts) {
     for (const statement of script.statements) apply(file, script, statement, context);
@@ -53,7 +61,7 @@ export async function anonymizeFile(input: string, output: string, scripts: read
   // dcmjs inflates a deflated data set on read but writes it uncompressed.
   if (file.meta[TRANSFER_SYNTAX_UID]?.Value?.[0] === DEFLATED) file.meta[TRANSFER_SYNTAX_UID] = { vr: 'UI', Value: [EXPLICIT_LITTLE_ENDIAN] };
   // Values already in the file are written back as they were, even when a scanner broke a VR length rule.
-  await fs.writeFile(output, Buffer.from(file.write({ allowInvalidVRLength: true })));
+  return Buffer.from(file.write({ allowInvalidVRLength: true }));
 }
 
 function apply(file: DicomDict, script: AnonymizationScript, s: Statement, context: AnonymizationContext): void {

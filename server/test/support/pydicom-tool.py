@@ -1,6 +1,7 @@
 """Test helper: writes a synthetic DICOM file from a JSON spec, or dumps one as JSON (pydicom).
 
-  pydicom-tool.py write FILE   (spec on stdin: {"implicit": bool, "elements": [[tag, vr, value]...], "pixels": [rows, cols] | null})
+  pydicom-tool.py write FILE   (spec on stdin: {"implicit": bool, "elements": [[tag, vr, value]...], "pixels": [rows, cols] | null,
+                                "encapsulated": bool: pixels as two fake JPEG frames in JPEG Baseline transfer syntax})
   pydicom-tool.py dump FILE    (prints {"meta": {...}, "dataset": {...}} in DICOM JSON, binary values as sha256:<hex>)
 """
 import hashlib
@@ -10,7 +11,8 @@ import sys
 
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, PYDICOM_IMPLEMENTATION_UID
+from pydicom.encaps import encapsulate
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, JPEGBaseline8Bit, PYDICOM_IMPLEMENTATION_UID
 
 
 def build(elements):
@@ -33,10 +35,18 @@ def write(path, spec):
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, 'MONOCHROME2'
         ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
         ds.PixelData = bytes(rnd.getrandbits(8) for _ in range(rows * cols * 2))
+        if spec.get('encapsulated'):
+            frames = [b'\xff\xd8' + bytes(rnd.getrandbits(8) for _ in range(n)) + b'\xff\xd9' for n in (rows * cols + 1, rows)]
+            ds.NumberOfFrames = len(frames)
+            ds.PixelData = encapsulate(frames, has_bot=True)
+            ds['PixelData'].VR = 'OB'
+            ds['PixelData'].is_undefined_length = True
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = ds.SOPClassUID
     meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     meta.TransferSyntaxUID = ImplicitVRLittleEndian if spec.get('implicit') else ExplicitVRLittleEndian
+    if spec.get('encapsulated'):
+        meta.TransferSyntaxUID = JPEGBaseline8Bit
     meta.ImplementationClassUID = PYDICOM_IMPLEMENTATION_UID
     ds.file_meta = meta
     ds.is_little_endian = True

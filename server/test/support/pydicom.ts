@@ -11,7 +11,13 @@ const PYTHON = '/usr/bin/python3';
 
 /** [tag 'GGGGEEEE', VR, value]; SQ values are lists of items, each a list of elements. */
 export type ElementSpec = [string, string, unknown];
-export interface DicomSpec { readonly implicit?: boolean; readonly elements: readonly ElementSpec[]; readonly pixels?: readonly [number, number] }
+export interface DicomSpec {
+  readonly implicit?: boolean;
+  readonly elements: readonly ElementSpec[];
+  readonly pixels?: readonly [number, number];
+  /** Pixels as two fake JPEG frames (encapsulated, odd-length first frame) in JPEG Baseline transfer syntax. */
+  readonly encapsulated?: boolean;
+}
 
 /** DICOM JSON (PS3.18 F.2) of one element; binary values appear as BulkDataURI 'sha256:<hex>'. */
 export interface JsonElement { vr: string; Value?: unknown[]; BulkDataURI?: string; InlineBinary?: string }

@@ -1,0 +1,15 @@
+import fs from 'node:fs';
+import dcmjs from 'dcmjs';
+const data = (dcmjs as any).data;
+const buf = fs.readFileSync(process.argv[2]!);
+const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+let t = performance.now();
+let m: any;
+for (let i = 0; i < 200; i++) m = data.DicomMessage.readFile(ab);
+console.log('read', ((performance.now() - t) / 200).toFixed(2), 'ms');
+t = performance.now();
+for (let i = 0; i < 200; i++) m.write({ allowInvalidVRLength: true });
+console.log('write', ((performance.now() - t) / 200).toFixed(2), 'ms');
+t = performance.now();
+for (let i = 0; i < 200; i++) data.DicomMessage.readFile(ab, { noCopy: true });
+console.log('read noCopy', ((performance.now() - t) / 200).toFixed(2), 'ms');
