@@ -18,18 +18,18 @@ import { SessionBuilder } from '../services/ingest/session-builder.js';
  * for sessions received a file at a time.
  */
 export const ingestFeature: FeatureFactory = async ({ db, store, config, services }) => {
+  const quiet = config.logging.level === 'silent';
+  const log = (message: string, error?: unknown) => {
+    if (!quiet) process.stderr.write(`xnat-ts: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}\n`);
+  };
   const prearchiveStore = new PrearchiveStore(config.prearchiveDir);
   await prearchiveStore.init();
   const receiving = new ReceivingSessions(db, prearchiveStore);
   const builder = new SessionBuilder(db, prearchiveStore, receiving);
   const archiver = new Archiver(db, store, prearchiveStore, receiving, builder, services.access, new AccessionIds(config.site.id), services.resources);
-  const ingest = new IngestService(db, services.access, prearchiveStore, receiving, builder, archiver, new RoutingRulesService(), new AnonymizationService(),
+  const ingest = new IngestService(db, services.access, prearchiveStore, receiving, builder, archiver, new RoutingRulesService(db, { onInvalid: (where, error) => log(`ignoring the invalid DICOM routing rules in ${where}`, error) }), new AnonymizationService(db),
     { ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, config.http.maxUploadBytes) });
   const prearchive = new PrearchiveService(db, services.access, prearchiveStore, receiving, builder, archiver, ingest);
-  const quiet = config.logging.level === 'silent';
-  const log = (message: string, error?: unknown) => {
-    if (!quiet) process.stderr.write(`xnat-ts: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}\n`);
-  };
   const builderTimer = new QuietSessions(db, receiving, ingest, config.ingest.quietMs, log);
   return {
     name: 'ingest',

@@ -3,6 +3,8 @@ import type { DB } from '../db/database.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { loginOf } from '../domain/actor.js';
+import { parseAnonymizationScript } from '../domain/anonymization-script.js';
+import { parseRoutingRules } from '../domain/dicom-routing.js';
 import { AppError, forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { findConfigEntry, insertConfigVersion, listConfigEntries, type ConfigEntry } from '../repositories/config-entry.repository.js';
 import type { AccessService } from './access.service.js';
@@ -42,6 +44,7 @@ export class ConfigService {
     if (!clean || clean.length > 255) throw invalidInput('Configuration path must be 1-255 characters');
     if (input.status !== undefined && input.status !== 'enabled' && input.status !== 'disabled') throw invalidInput(`Invalid status '${input.status}': use enabled or disabled`);
     const projectId = await this.scope(actor, scope, 'manage');
+    if (input.contents !== undefined) validateDocument(tool, clean, input.contents);
     const previous = await findConfigEntry(this.db, tool, clean, projectId);
     const contents = input.contents ?? previous?.contents;
     if (contents === undefined) throw new AppError('invalid_input', 'Need PUT Contents: send the document as the request body');
@@ -65,6 +68,12 @@ export class ConfigService {
     if (right === 'manage' && !actor.isAdmin) throw forbidden('Only site administrators can change site-wide configuration');
     return '';
   }
+}
+
+/** Documents that ingest parses are checked when saved, so a mistake is reported to its author, not at ingest. */
+function validateDocument(tool: string, path: string, contents: string): void {
+  if (tool === 'anon' && path === 'script') parseAnonymizationScript(contents);
+  if (tool === 'dicom' && ['projectRules', 'subjectRules', 'sessionRules'].includes(path)) parseRoutingRules(contents);
 }
 
 function normalise(path: string): string {
