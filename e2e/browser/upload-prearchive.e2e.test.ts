@@ -88,6 +88,8 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
     await page.goto('/prearchive?project=UP');
     const entry = page.getByTestId('prearchive-table').locator('tbody tr', { hasText: 'U02_MR1' });
     await entry.waitFor();
+    await entry.getByText(/StudyInstanceUID 1\.2\.826\.0\.1\.3680043\.8\.498\.2001/).waitFor();
+    assert.deepEqual((await entry.locator('td').allTextContents()).slice(5, 7).map((c) => c.replace(/\(.*\)/, '').trim()), ['1', '2']);
     assertNoConsoleErrors(t, [refused(409), refused(400)]);
   });
 

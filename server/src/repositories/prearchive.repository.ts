@@ -160,3 +160,16 @@ function toSession(r: Selectable<PrearchiveSessionTable>): PrearchiveSession {
     message: r.message, createdBy: r.created_by,
   };
 }
+
+/** Scans, files and bytes of each session, for listings. */
+export async function prearchiveCounts(db: Db, sessionIds: readonly number[]): Promise<Map<number, { scans: number; files: number; bytes: number }>> {
+  const out = new Map<number, { scans: number; files: number; bytes: number }>();
+  for (let i = 0; i < sessionIds.length; i += 500) {
+    const rows = await db.selectFrom('prearchive_scan')
+      .select((eb) => ['session_id', eb.fn.countAll<number>().as('scans'), eb.fn.sum<number>('file_count').as('files'), eb.fn.sum<number>('file_size').as('bytes')])
+      .where('session_id', 'in', sessionIds.slice(i, i + 500) as number[])
+      .groupBy('session_id').execute();
+    for (const r of rows) out.set(Number(r.session_id), { scans: Number(r.scans), files: Number(r.files), bytes: Number(r.bytes) });
+  }
+  return out;
+}

@@ -12,6 +12,11 @@ export interface PrearchiveEntry {
   readonly uploaded: string;
   readonly lastModified: string;
   readonly studyUid: string;
+  readonly scans: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** Why the session is in CONFLICT or ERROR. */
+  readonly message: string;
   /** `/prearchive/projects/{P}/{timestamp}/{folder}` (what the services take as `src`). */
   readonly src: string;
 }
@@ -21,6 +26,7 @@ function toEntry(r: Row): PrearchiveEntry {
   return {
     project: r.project ?? '', timestamp: r.timestamp ?? '', folder: r.folderName ?? '', subject: r.subject ?? '', session: r.name ?? '',
     status: r.status ?? '', scanDate: r.scan_date ?? '', uploaded: r.uploaded ?? '', lastModified: r.lastmod ?? '', studyUid: r.tag ?? '',
+    scans: Number(r.scan_count ?? 0), files: Number(r.file_count ?? 0), bytes: Number(r.file_size ?? 0), message: r.message ?? '',
     src: url.replace(/^\/data/, ''),
   };
 }

@@ -5,7 +5,7 @@ import { reasonOf, sendTable, sendText, type XnatContext } from './context.js';
 import type { Row } from './result-set.js';
 import type { XnatRouter } from './router.js';
 
-const COLUMNS = ['project', 'timestamp', 'lastmod', 'uploaded', 'scan_date', 'scan_time', 'subject', 'folderName', 'name', 'tag', 'status', 'url', 'autoarchive', 'prevent_anon', 'prevent_auto_commit', 'SOURCE', 'VISIT', 'PROTOCOL', 'TIMEZONE', 'message'];
+const COLUMNS = ['project', 'timestamp', 'lastmod', 'uploaded', 'scan_date', 'scan_time', 'subject', 'folderName', 'name', 'tag', 'status', 'url', 'autoarchive', 'prevent_anon', 'prevent_auto_commit', 'SOURCE', 'VISIT', 'PROTOCOL', 'TIMEZONE', 'message', 'scan_count', 'file_count', 'file_size'];
 
 /**
  * The prearchive REST (xnat-api.md §8): listings, one session with its scans, files and log, the
@@ -13,20 +13,21 @@ const COLUMNS = ['project', 'timestamp', 'lastmod', 'uploaded', 'scan_date', 'sc
  * experiment with `src=`).
  */
 export function registerPrearchiveRoutes(router: XnatRouter, prearchive: PrearchiveService): void {
-  router.special(['prearchive'], async (ctx, rest) => {
+  router.special(['prearchive'], async (ctx, segments) => {
+    const rest = segments.filter((s) => s !== '');
     if (rest.length === 0) {
       if (ctx.method === 'PUT') throw notImplemented('Rebuilding the whole prearchive table from disk is not available; rebuild sessions one by one (POST /data/services/prearchive/rebuild)');
       requireMethod(ctx, 'GET');
-      return listing(ctx, await prearchive.list(ctx.actor, undefined, { studyUid: ctx.params.get('tag') || undefined }));
+      return listing(ctx, prearchive, await prearchive.list(ctx.actor, undefined, { studyUid: ctx.params.get('tag') || undefined }));
     }
     if (rest[0]?.toLowerCase() !== 'projects') throw notFound(`No such prearchive resource: /prearchive/${rest.join('/')}`);
     if (rest.length === 1) {
       requireMethod(ctx, 'GET');
-      return listing(ctx, await prearchive.list(ctx.actor, undefined));
+      return listing(ctx, prearchive, await prearchive.list(ctx.actor, undefined));
     }
     if (rest.length === 2) {
       requireMethod(ctx, 'GET');
-      return listing(ctx, await prearchive.list(ctx.actor, (rest[1] as string).split(',').filter(Boolean)));
+      return listing(ctx, prearchive, await prearchive.list(ctx.actor, (rest[1] as string).split(',').filter(Boolean)));
     }
     if (rest.length < 4) throw notFound(`No such prearchive resource: /prearchive/${rest.join('/')}`);
     const address = { projectKey: rest[1] as string, timestamp: rest[2] as string, folder: rest[3] as string };
@@ -86,7 +87,7 @@ export function registerPrearchiveRoutes(router: XnatRouter, prearchive: Prearch
         throw notFound(`Unknown prearchive service '${rest[0] ?? ''}': use move, rebuild or delete`);
       }
     }
-    return listing(ctx, out);
+    return listing(ctx, prearchive, out);
   });
 
   router.special(['services', 'archive'], async (ctx, rest) => {
@@ -143,7 +144,7 @@ async function sessionRoute(ctx: XnatContext, prearchive: PrearchiveService, ses
   if (ctx.method === 'GET') {
     const format = ctx.params.get('format')?.toLowerCase();
     if (format === 'zip' || format === 'xml') throw notImplemented(`format=${format} of a prearchive session is not available; list its scans and files instead`);
-    return listing(ctx, [session]);
+    return listing(ctx, prearchive, [session]);
   }
   if (ctx.method === 'DELETE') {
     await prearchive.delete(ctx.actor, session);
@@ -179,16 +180,18 @@ async function sessionRoute(ctx: XnatContext, prearchive: PrearchiveService, ses
   }
 }
 
-async function listing(ctx: XnatContext, sessions: readonly PrearchiveSession[]): Promise<void> {
-  await sendTable(ctx, { columns: COLUMNS, rows: sessions.map(row), title: 'Prearchive' });
+async function listing(ctx: XnatContext, prearchive: PrearchiveService, sessions: readonly PrearchiveSession[]): Promise<void> {
+  const counts = await prearchive.counts(sessions);
+  await sendTable(ctx, { columns: COLUMNS, rows: sessions.map((s) => row(s, counts.get(s.id))), title: 'Prearchive' });
 }
 
-function row(s: PrearchiveSession): Row {
+function row(s: PrearchiveSession, counts: { scans: number; files: number; bytes: number } | undefined): Row {
   return {
     project: s.projectKey, timestamp: s.timestamp, lastmod: listingTime(s.lastModified), uploaded: listingTime(s.uploaded), scan_date: s.scanDate ?? '',
     scan_time: s.scanTime ?? '', subject: s.subject, folderName: s.folder, name: s.label, tag: s.studyUid, status: s.status, url: prearchiveUri(s),
     autoarchive: s.autoArchive ?? '', prevent_anon: String(s.preventAnon), prevent_auto_commit: String(s.preventAutoCommit), SOURCE: s.source,
     VISIT: '', PROTOCOL: '', TIMEZONE: '', message: s.message ?? '',
+    scan_count: String(counts?.scans ?? 0), file_count: String(counts?.files ?? 0), file_size: String(counts?.bytes ?? 0),
   };
 }
 

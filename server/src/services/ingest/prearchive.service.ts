@@ -9,7 +9,7 @@ import {
 } from '../../domain/prearchive.js';
 import {
   claimPrearchiveSession, deletePrearchiveSession, findPrearchiveSession, findPrearchiveSessionById, folderTaken, listPrearchiveFiles,
-  listPrearchiveScans, listPrearchiveSessions, updatePrearchiveSession,
+  listPrearchiveScans, listPrearchiveSessions, prearchiveCounts, updatePrearchiveSession,
 } from '../../repositories/prearchive.repository.js';
 import { findProject } from '../../repositories/project.repository.js';
 import type { AccessService } from '../access.service.js';
@@ -57,6 +57,11 @@ export class PrearchiveService {
 
   async getByUri(actor: Actor, src: string): Promise<PrearchiveSession> {
     return this.get(actor, parsePrearchiveUri(src));
+  }
+
+  /** Scans, files and bytes of each session (built ones; RECEIVING sessions have none yet). */
+  counts(sessions: readonly PrearchiveSession[]): Promise<Map<number, { scans: number; files: number; bytes: number }>> {
+    return prearchiveCounts(this.db, sessions.map((s) => s.id));
   }
 
   scans(session: PrearchiveSession): Promise<PrearchiveScan[]> {

@@ -2,6 +2,7 @@ import { Link, setQuery, useLocation } from '../../app/router.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { formatBytes } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
 import { listPrearchive, type PrearchiveEntry } from '../../xnat/prearchive.ts';
 import { canCreate, listAccessibleProjects } from '../../xnat/projects.ts';
@@ -37,7 +38,9 @@ export function PrearchivePage() {
               { key: 'session', header: 'Session', render: (r) => <Link to={`/prearchive/${encodeURIComponent(r.project)}/${encodeURIComponent(r.timestamp)}/${encodeURIComponent(r.folder)}`}>{r.session || r.folder}</Link> },
               { key: 'date', header: 'Scan date', render: (r) => r.scanDate },
               { key: 'uploaded', header: 'Uploaded', render: (r) => r.uploaded.slice(0, 19) },
-              { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
+              { key: 'scans', header: 'Scans', render: (r) => (r.status === 'RECEIVING' ? '' : String(r.scans)) },
+              { key: 'files', header: 'Files', render: (r) => (r.status === 'RECEIVING' ? '' : `${r.files} (${formatBytes(r.bytes)})`) },
+              { key: 'status', header: 'Status', render: (r) => <><StatusBadge status={r.status} />{r.message && <div className="muted reason">{r.message}</div>}</> },
             ]}
           />
         )}</LoadState>
