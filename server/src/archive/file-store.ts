@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AppError } from '../domain/errors.js';
 import { CopyWorkers } from './copy-workers.js';
+import { writeMeasured } from './measured-write.js';
+import { removeStaleEntries } from './stale-entries.js';
 import { resolveInside, STAGING_DIR } from './layout.js';
 
 /** A file fully written and synced in the staging area, not yet visible in the archive. */
@@ -56,28 +57,8 @@ export class FileStore {
   /** Streams `source` into the staging area. Fails with payload_too_large past `maxBytes`. */
   async stage(source: Readable | AsyncIterable<Buffer>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StagedFile> {
     const stagingPath = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}`);
-    const hash = crypto.createHash('md5');
-    let size = 0;
-    try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer | string>) {
-          for await (const chunk of chunks) {
-            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-            size += buf.length;
-            if (size > maxBytes) throw new AppError('payload_too_large', `File is larger than the limit of ${maxBytes} bytes`);
-            hash.update(buf);
-            yield buf;
-          }
-        },
-        fs.createWriteStream(stagingPath, { flush: true }),
-      );
-    } catch (e) {
-      await fsp.rm(stagingPath, { force: true });
-      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
-      throw e;
-    }
-    return { stagingPath, size, md5: hash.digest('hex') };
+    const { size, md5 } = await writeMeasured(source, stagingPath, { maxBytes, flush: true, disk: 'archive' });
+    return { stagingPath, size, md5 };
   }
 
   async discard(staged: StagedFile): Promise<void> {
@@ -283,18 +264,8 @@ export class FileStore {
   }
 
   /** Removes leftovers of interrupted writes older than `olderThanMs`. */
-  async cleanStaging(olderThanMs: number): Promise<number> {
-    let removed = 0;
-    const cutoff = Date.now() - olderThanMs;
-    for (const name of await fsp.readdir(this.stagingRoot).catch(() => [] as string[])) {
-      const full = path.join(this.stagingRoot, name);
-      const s = await fsp.stat(full).catch(() => undefined);
-      if (s && s.mtimeMs < cutoff) {
-        await fsp.rm(full, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    return removed;
+  cleanStaging(olderThanMs: number): Promise<number> {
+    return removeStaleEntries(this.stagingRoot, olderThanMs);
   }
 }
 

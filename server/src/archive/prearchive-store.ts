@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { AppError } from '../domain/errors.js';
 import type { PrearchiveAddress } from '../domain/prearchive.js';
 import type { ReceivedFile } from '../domain/session-building.js';
 import { resolveInside } from './layout.js';
+import { writeMeasured } from './measured-write.js';
+import { removeStaleEntries } from './stale-entries.js';
 
 /** A file written into the prearchive's incoming area, with what was learnt while writing it. */
 export interface IncomingFile {
@@ -60,28 +60,9 @@ export class PrearchiveStore {
   /** Streams `source` into the incoming area, measuring and hashing it. */
   async receive(source: Readable | AsyncIterable<Buffer>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<IncomingFile> {
     const target = this.incomingPath();
-    const hash = crypto.createHash('md5');
-    let size = 0;
-    try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer | string>) {
-          for await (const chunk of chunks) {
-            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-            size += buf.length;
-            if (size > maxBytes) throw new AppError('payload_too_large', `File is larger than the limit of ${maxBytes} bytes`);
-            hash.update(buf);
-            yield buf;
-          }
-        },
-        fs.createWriteStream(target),
-      );
-    } catch (e) {
-      await fsp.rm(target, { force: true });
-      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new AppError('storage_full', 'The prearchive disk is full');
-      throw e;
-    }
-    return { path: target, size, md5: hash.digest('hex') };
+    // Not flushed here: the archive flushes each file when it takes it over.
+    const { size, md5 } = await writeMeasured(source, target, { maxBytes, flush: false, disk: 'prearchive' });
+    return { path: target, size, md5 };
   }
 
   /** Size and MD5 of a file already on disk. */
@@ -202,18 +183,8 @@ export class PrearchiveStore {
   }
 
   /** Incoming files left by a crash, older than `olderThanMs`. */
-  async cleanIncoming(olderThanMs: number): Promise<number> {
-    let removed = 0;
-    const cutoff = Date.now() - olderThanMs;
-    for (const name of await fsp.readdir(this.incomingRoot).catch(() => [] as string[])) {
-      const full = path.join(this.incomingRoot, name);
-      const stat = await fsp.stat(full).catch(() => undefined);
-      if (stat && stat.mtimeMs < cutoff) {
-        await fsp.rm(full, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    return removed;
+  cleanIncoming(olderThanMs: number): Promise<number> {
+    return removeStaleEntries(this.incomingRoot, olderThanMs);
   }
 
   private async removeEmptyParents(a: PrearchiveAddress): Promise<void> {
