@@ -15,8 +15,8 @@ const STORAGE_ROOT = '1.2.840.10008.5.1.4.1.1.';
 /** Vendor storage classes scanners send alongside images (Siemens CSA non-image, Philips and GE private). */
 const PRIVATE_STORAGE_ROOTS = ['1.3.12.2.1107.5.9.', '1.3.46.670589.', '1.2.840.113619.4.'];
 
-/** Transfer syntaxes kept byte for byte, in the order the receiver prefers them when several are offered. */
-const STORAGE_TRANSFER_SYNTAXES: readonly string[] = [
+/** Transfer syntaxes kept byte for byte. */
+const STORAGE_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set([
   EXPLICIT_LE, IMPLICIT_LE, EXPLICIT_BE,
   '1.2.840.10008.1.2.1.99', // deflated explicit LE
   '1.2.840.10008.1.2.5', // RLE lossless
@@ -29,9 +29,9 @@ const STORAGE_TRANSFER_SYNTAXES: readonly string[] = [
   '1.2.840.10008.1.2.4.110', '1.2.840.10008.1.2.4.111', '1.2.840.10008.1.2.4.112', // JPEG XL
   '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', // HT JPEG 2000
   '1.2.840.10008.1.2.6.1', '1.2.840.10008.1.2.6.2', // RFC 2557 MIME, XML
-];
+]);
 
-const VERIFICATION_TRANSFER_SYNTAXES: readonly string[] = [EXPLICIT_LE, IMPLICIT_LE];
+const VERIFICATION_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set([EXPLICIT_LE, IMPLICIT_LE]);
 
 export function isStorageSopClass(uid: string, knownStorageClasses: ReadonlySet<string>): boolean {
   return knownStorageClasses.has(uid) || uid.startsWith(STORAGE_ROOT) || PRIVATE_STORAGE_ROOTS.some((root) => uid.startsWith(root));
@@ -42,12 +42,14 @@ export type ContextDecision =
   | { readonly kind: 'abstract-syntax-not-supported' }
   | { readonly kind: 'transfer-syntaxes-not-supported' };
 
-/** Chooses the transfer syntax for one proposed presentation context, or says why it is refused. */
+/**
+ * Chooses the transfer syntax for one proposed presentation context, or says why it is refused. The sender's
+ * order wins: it lists the syntax its files are in first, so compressed data stays compressed.
+ */
 export function decideContext(abstractSyntax: string, proposed: readonly string[], knownStorageClasses: ReadonlySet<string>): ContextDecision {
   const supported = abstractSyntax === VERIFICATION_SOP_CLASS ? VERIFICATION_TRANSFER_SYNTAXES
     : isStorageSopClass(abstractSyntax, knownStorageClasses) ? STORAGE_TRANSFER_SYNTAXES : undefined;
   if (!supported) return { kind: 'abstract-syntax-not-supported' };
-  const offered = new Set(proposed.map((uid) => uid.replace(/\0+$/, '').trim()));
-  const chosen = supported.find((uid) => offered.has(uid));
+  const chosen = proposed.map((uid) => uid.replace(/\0+$/, '').trim()).find((uid) => supported.has(uid));
   return chosen ? { kind: 'accept', transferSyntax: chosen } : { kind: 'transfer-syntaxes-not-supported' };
 }
