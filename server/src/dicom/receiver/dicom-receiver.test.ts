@@ -87,9 +87,10 @@ describe('DICOM receiver', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('answers C-ECHO on a configured AE title', async () => {
+  it('answers C-ECHO on a configured AE title, and says where it listens', async () => {
     const { receiver } = await startReceiver(tempDir, recordingHandler().handler);
     try {
+      assert.equal(receiver.describe(), `DICOM receiver: 127.0.0.1:${receiver.port}, AE titles XNAT, SCANNER1 (project PROJ1)`);
       const echo = await dcmtk('echoscu', ['-aec', 'XNAT', '127.0.0.1', String(receiver.port)]);
       assert.equal(echo.code, 0, echo.output);
     } finally {

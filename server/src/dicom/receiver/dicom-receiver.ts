@@ -82,6 +82,13 @@ export class DicomReceiver {
     return this.options.config.aeTitles;
   }
 
+  /** One line for the startup banner: where senders reach the receiver. */
+  describe(): string {
+    const host = this.options.config.host.includes(':') ? `[${this.options.config.host}]` : this.options.config.host;
+    const titles = this.aeTitles.map((a) => (a.project ? `${a.title} (project ${a.project})` : a.title)).join(', ');
+    return `DICOM receiver: ${host}:${this.port}, AE title${this.aeTitles.length > 1 ? 's' : ''} ${titles}`;
+  }
+
   get tempDir(): string {
     return this.options.tempDir;
   }
