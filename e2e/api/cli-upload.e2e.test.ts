@@ -48,10 +48,10 @@ describe('xnat-ts upload', () => {
       t.skip('POST /data/services/import is not on this server yet (the import service belongs to the ingest area)');
       return;
     }
-    const res = await runCli(['upload', path.join(work, 'dicom'), '--project', 'UP', '--to', 'archive', '--no-progress'], { env: env() });
+    const res = await runCli(['upload', path.join(work, 'dicom'), '--project', 'UP', '--to', 'archive', '--no-progress', '--server', server.url], { env: env() });
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, /Verified: 2 uploads, 12 instances on the server/);
-    const again = await runCli(['upload', path.join(work, 'dicom'), '--project', 'UP', '--to', 'archive', '--no-progress'], { env: env() });
+    const again = await runCli(['upload', path.join(work, 'dicom'), '--project', 'UP', '--to', 'archive', '--no-progress', '--server', server.url], { env: env() });
     assert.equal(again.code, 0);
     assert.match(again.stdout, /already uploaded and verified/);
     const sessions = await seed.rows('/data/projects/UP/experiments');
@@ -66,7 +66,7 @@ describe('xnat-ts upload', () => {
     await writeStudies(path.join(work, 'zipped'), { studies: 1, series: 1, instances: 4 });
     const zip = path.join(work, 'study.zip');
     await promisify(execFile)('zip', ['-qr', zip, '.'], { cwd: path.join(work, 'zipped') });
-    const res = await runCli(['upload', zip, '--project', 'UP', '--to', 'prearchive', '--no-progress'], { env: env() });
+    const res = await runCli(['upload', zip, '--project', 'UP', '--to', 'prearchive', '--no-progress', '--server', server.url], { env: env() });
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, /-> \/data\/prearchive\/projects\/UP\//);
     assert.match(res.stdout, /Verified: 1 upload, 4 instances on the server/);

@@ -7,6 +7,7 @@ import { createDb, type Dialect } from './db/create-db.js';
 import type { DB } from './db/database.js';
 import { assertCurrent, migrateToLatest } from './db/migrate.js';
 import { downloadsFeature } from './features/downloads.feature.js';
+import { ingestFeature } from './features/ingest.feature.js';
 import { createHttpServer } from './http/server.js';
 import { mergeHttpExtensions, type Feature, type FeatureFactory } from './feature.js';
 import { sharingFeature } from './features/sharing.feature.js';
@@ -49,6 +50,7 @@ export interface BuildOptions {
 
 /** Feature areas beyond the archive core, in the order their routes are registered. */
 const FEATURES: readonly FeatureFactory[] = [
+  ingestFeature,
   sharingFeature,
   downloadsFeature,
   webFeature,

@@ -10,6 +10,7 @@ import type { ConfigEntryTable, IdCounterTable, SiteSettingTable } from './table
 import type { JobTable } from './tables/job.table.js';
 import type { TransferTable } from './tables/transfer.table.js';
 import type { DownloadCatalogTable } from './tables/download-catalog.table.js';
+import type { PrearchiveFileTable, PrearchiveScanTable, PrearchiveSessionTable } from './tables/prearchive.table.js';
 
 export interface DB {
   user_account: UserAccountTable;
@@ -32,6 +33,9 @@ export interface DB {
   job: JobTable;
   transfer: TransferTable;
   download_catalog: DownloadCatalogTable;
+  prearchive_session: PrearchiveSessionTable;
+  prearchive_scan: PrearchiveScanTable;
+  prearchive_file: PrearchiveFileTable;
 }
 
 /** A database handle or an open transaction; repositories take either. */

@@ -1,102 +1,88 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import yazl from 'yazl';
 
-const run = promisify(execFile);
-
-export const TRANSFER_SYNTAX = {
-  implicitLittle: '1.2.840.10008.1.2',
-  explicitLittle: '1.2.840.10008.1.2.1',
-  explicitBig: '1.2.840.10008.1.2.2',
-  deflated: '1.2.840.10008.1.2.1.99',
-  rle: '1.2.840.10008.1.2.5',
-} as const;
-
-export interface SeriesFiles {
-  readonly number: number;
-  readonly description: string;
+/** One generated series; `tags` are pydicom keywords set on every instance (PatientComments, StudyDescription...). */
+export interface SeriesSpec {
+  readonly number: number | string;
+  readonly description?: string;
   readonly instances: number;
-  /** Transfer syntax UID; Explicit VR Little Endian unless said. */
-  readonly transferSyntax?: string;
   readonly modality?: string;
-  /** SOP class UID; MR Image Storage unless said. */
-  readonly sopClassUid?: string;
+  readonly uid?: string;
 }
 
-export interface StudyFiles {
-  readonly patientId: string;
-  readonly patientName: string;
-  readonly studyUid?: string;
-  /** Patient Comments (0010,4000), e.g. `Project: P1 Subject: S1 Session: S1_MR1`. */
-  readonly patientComments?: string;
-  readonly studyDescription?: string;
-  readonly series: readonly SeriesFiles[];
-  /** Pixel rows and columns (16-bit); 16 unless said. */
+export interface StudySpec {
+  readonly studyUid: string;
+  readonly patientName?: string;
+  readonly patientId?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly series: readonly SeriesSpec[];
+  /** Pixel rows and columns. */
   readonly size?: number;
+  /** Fixed SOP Instance UIDs (`{prefix}.{series}.{n}`) so the same study can be generated twice identically. */
+  readonly sopPrefix?: string;
 }
 
-// Synthetic images (random pixels, no PHI) written by Debian's pydicom.
+// Synthetic images written by Debian's pydicom: no real data, nothing committed.
 const SCRIPT = `
-import json, os, sys, zlib
-import numpy as np
+import json, sys, os
 from pydicom.dataset import FileDataset, FileMetaDataset
-from pydicom.filewriter import dcmwrite
-from pydicom.uid import generate_uid, RLELossless
-spec = json.loads(sys.argv[1]); out = sys.argv[2]
-rng = np.random.default_rng()
-written = []
-for st_index, st in enumerate(spec['studies']):
-    study_uid = st.get('studyUid') or generate_uid()
-    n = st.get('size', 16)
-    folder = os.path.join(out, 'study%d' % (st_index + 1))
-    os.makedirs(folder, exist_ok=True)
-    for se in st['series']:
-        series_uid = generate_uid()
-        ts = se.get('transferSyntax', '1.2.840.10008.1.2.1')
-        for i in range(1, se['instances'] + 1):
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+spec = json.loads(sys.argv[1]); out = sys.argv[2]; n = spec.get('size', 4)
+for st in spec['studies']:
+    for si, s in enumerate(st['series']):
+        series_uid = s.get('uid') or generate_uid()
+        mod = s.get('modality', 'MR')
+        cls = {'MR': '1.2.840.10008.5.1.4.1.1.4', 'CT': '1.2.840.10008.5.1.4.1.1.2', 'PT': '1.2.840.10008.5.1.4.1.1.128'}.get(mod, '1.2.840.10008.5.1.4.1.1.7')
+        for i in range(1, s['instances'] + 1):
             meta = FileMetaDataset()
-            meta.MediaStorageSOPClassUID = se.get('sopClassUid', '1.2.840.10008.5.1.4.1.1.4')
-            meta.MediaStorageSOPInstanceUID = generate_uid()
-            meta.TransferSyntaxUID = '1.2.840.10008.1.2.1' if ts == RLELossless else ts
+            meta.MediaStorageSOPClassUID = cls
+            meta.MediaStorageSOPInstanceUID = (st['sopPrefix'] + '.' + str(s['number']) + '.' + str(i)) if st.get('sopPrefix') else generate_uid()
+            meta.TransferSyntaxUID = ExplicitVRLittleEndian
             ds = FileDataset(None, {}, file_meta=meta, preamble=b'\\0' * 128)
-            ds.SOPClassUID = meta.MediaStorageSOPClassUID; ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-            ds.PatientID = st['patientId']; ds.PatientName = st['patientName']; ds.StudyInstanceUID = study_uid
-            if st.get('patientComments'): ds.PatientComments = st['patientComments']
-            if st.get('studyDescription'): ds.StudyDescription = st['studyDescription']
-            ds.StudyDate = '20240301'; ds.StudyTime = '101500'; ds.StudyID = '1'
-            ds.SeriesInstanceUID = series_uid; ds.SeriesNumber = se['number']; ds.SeriesDescription = se['description']
-            ds.InstanceNumber = i; ds.Modality = se.get('modality', 'MR')
+            ds.SOPClassUID = cls; ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+            ds.StudyInstanceUID = st['studyUid']; ds.SeriesInstanceUID = series_uid
+            if st.get('patientName') is not None: ds.PatientName = st['patientName']
+            if st.get('patientId') is not None: ds.PatientID = st['patientId']
+            ds.SeriesNumber = s['number']; ds.InstanceNumber = i
+            if s.get('description'): ds.SeriesDescription = s['description']
+            ds.Modality = mod; ds.StudyDate = '20240301'; ds.StudyTime = '101500'
+            ds.Manufacturer = 'ACME'; ds.ManufacturerModelName = 'Model 3T'; ds.StationName = 'SCANNER1'
+            for k, v in (st.get('tags') or {}).items(): setattr(ds, k, v)
             ds.Rows = n; ds.Columns = n; ds.BitsAllocated = 16; ds.BitsStored = 16; ds.HighBit = 15; ds.PixelRepresentation = 0
-            ds.SamplesPerPixel = 1; ds.PhotometricInterpretation = 'MONOCHROME2'
-            pixels = rng.integers(0, 4096, size=(n, n), dtype=np.uint16)
-            ds.is_implicit_VR = ts == '1.2.840.10008.1.2'
-            ds.is_little_endian = ts != '1.2.840.10008.1.2.2'
-            if ts == RLELossless:
-                ds.PixelData = pixels.tobytes(); ds.compress(RLELossless)
-            else:
-                ds.PixelData = pixels.astype('>u2' if ts == '1.2.840.10008.1.2.2' else '<u2').tobytes()
-            name = os.path.join(folder, 's%d_%04d.dcm' % (se['number'], i))
-            ds.save_as(name, write_like_original=False)
-            written.append(name)
-print(json.dumps(written))
+            ds.SamplesPerPixel = 1; ds.PhotometricInterpretation = 'MONOCHROME2'; ds.PixelData = os.urandom(n * n * 2)
+            ds.is_little_endian = True; ds.is_implicit_VR = False
+            name = '%s_%02d_s%s_%04d.dcm' % (st['studyUid'][-6:], si, s['number'], i)
+            ds.save_as(os.path.join(out, name), write_like_original=False)
 `;
 
-/**
- * Writes synthetic studies into `dir` (`study1/s{series}_{n}.dcm`, ...) and returns the file paths in order.
- * Needs Debian's python3-pydicom (`/usr/bin/python3`).
- */
-export async function writeDicomFiles(dir: string, studies: readonly StudyFiles[]): Promise<string[]> {
-  try {
-    const { stdout } = await run('/usr/bin/python3', ['-c', SCRIPT, JSON.stringify({ studies }), dir], { maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout) as string[];
-  } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').slice(-3).join('\n');
-    throw new Error(`pydicom could not write the test DICOM files (apt-get install -y python3-pydicom): ${stderr}`);
-  }
+/** Writes the studies' instances as files into a new temp folder; returns the folder and the file names. */
+export async function writeDicomStudies(studies: readonly StudySpec[], options: { size?: number } = {}): Promise<{ dir: string; files: string[] }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'xnat-ts-dicom-'));
+  const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT, JSON.stringify({ studies, size: options.size ?? studies[0]?.size ?? 4 }), dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pydicom could not write the test study (apt-get install -y python3-pydicom): ${r.stderr}`);
+  return { dir, files: (await fs.readdir(dir)).sort() };
 }
 
-/** The dataset of a Part 10 file: the bytes after the file meta group (whose length its first element gives). */
-export function datasetBytes(file: Buffer): Buffer {
-  if (file.toString('latin1', 128, 132) !== 'DICM') throw new Error('not a DICOM Part 10 file');
-  const groupLength = file.readUInt32LE(140);
-  return file.subarray(144 + groupLength);
+export interface ZipExtra {
+  readonly name: string;
+  readonly content: Buffer | string;
+}
+
+/** A zip of generated studies (under `export/`), with extra entries if wanted (non-DICOM files). */
+export async function dicomZip(studies: readonly StudySpec[], extras: readonly ZipExtra[] = []): Promise<Buffer> {
+  const { dir, files } = await writeDicomStudies(studies);
+  try {
+    const zip = new yazl.ZipFile();
+    for (const name of files) zip.addBuffer(await fs.readFile(path.join(dir, name)), `export/${name}`);
+    for (const e of extras) zip.addBuffer(Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content), e.name);
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }

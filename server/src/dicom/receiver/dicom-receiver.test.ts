@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { datasetBytes, TRANSFER_SYNTAX, writeDicomFiles } from '../../../test/support/dicom-files.js';
+import { datasetBytes, TRANSFER_SYNTAX, writeDicomFiles } from '../../../test/support/dicom-syntax-files.js';
 import { RawDicomClient } from '../../../test/support/dicom-raw-client.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { DicomReceiver, STORE_STATUS, type InstanceHandler, type ReceivedInstance } from './dicom-receiver.js';

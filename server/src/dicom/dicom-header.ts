@@ -1,0 +1,112 @@
+import fs from 'node:fs/promises';
+import dcmjs from 'dcmjs';
+import { HEAD_BYTES, isDicom } from './dicom-summary.js';
+
+/**
+ * The header of one DICOM instance, read up to the pixel data: the values ingest needs by name,
+ * and any tag by number for routing rules (`text('00104000')`).
+ */
+export interface DicomHeader {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly studyInstanceUid: string;
+  readonly seriesInstanceUid: string;
+  readonly seriesNumber: string;
+  readonly seriesDescription: string;
+  readonly modality: string;
+  readonly studyDate: string;
+  readonly studyTime: string;
+  readonly seriesTime: string;
+  readonly manufacturer: string;
+  readonly modelName: string;
+  readonly stationName: string;
+  readonly institutionName: string;
+  readonly accessionNumber: string;
+  readonly patientName: string;
+  readonly patientId: string;
+  readonly protocolName: string;
+  readonly frames: number;
+  readonly transferSyntaxUid: string;
+  /** A tag's value as text ('GGGGEEEE', upper-case hex); multiple values joined with '\'; undefined when absent. */
+  text(tag: string): string | undefined;
+}
+
+interface Element {
+  readonly vr?: string;
+  readonly Value?: readonly unknown[];
+}
+
+interface DcmjsData {
+  DicomMessage: { readFile(buffer: ArrayBuffer, options: Record<string, unknown>): { dict: Record<string, Element>; meta: Record<string, Element> } };
+}
+const data = (dcmjs as unknown as { data: DcmjsData }).data;
+
+/** Reads the header of a Part 10 file; undefined when the file is not DICOM or its header cannot be read. */
+export async function readDicomHeader(file: string): Promise<DicomHeader | undefined> {
+  const handle = await fs.open(file, 'r');
+  let head: Buffer;
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (!isDicom(head)) return undefined;
+  // A header longer than the first bytes (large private blocks) is read from the whole file.
+  return parseDicomHeader(head) ?? (size > head.length ? parseDicomHeader(await fs.readFile(file)) : undefined);
+}
+
+export function parseDicomHeader(bytes: Buffer): DicomHeader | undefined {
+  if (!isDicom(bytes)) return undefined;
+  let dict: Record<string, Element>;
+  let meta: Record<string, Element>;
+  try {
+    const message = data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, { untilTag: '7FE00010', includeUntilTagValue: false, ignoreErrors: false });
+    dict = message.dict;
+    meta = message.meta;
+  } catch {
+    return undefined;
+  }
+  const text = (tag: string): string | undefined => valueText(dict[tag]);
+  const t = (tag: string) => text(tag) ?? '';
+  const frames = Number.parseInt(t('00280008'), 10);
+  return {
+    sopClassUid: t('00080016') || (valueText(meta['00020002']) ?? ''),
+    sopInstanceUid: t('00080018') || (valueText(meta['00020003']) ?? ''),
+    studyInstanceUid: t('0020000D'),
+    seriesInstanceUid: t('0020000E'),
+    seriesNumber: t('00200011'),
+    seriesDescription: t('0008103E'),
+    modality: t('00080060'),
+    studyDate: t('00080020'),
+    studyTime: t('00080030'),
+    seriesTime: t('00080031'),
+    manufacturer: t('00080070'),
+    modelName: t('00081090'),
+    stationName: t('00081010'),
+    institutionName: t('00080080'),
+    accessionNumber: t('00080050'),
+    patientName: t('00100010'),
+    patientId: t('00100020'),
+    protocolName: t('00181030'),
+    frames: Number.isFinite(frames) && frames > 0 ? frames : 1,
+    transferSyntaxUid: valueText(meta['00020010']) ?? '',
+    text,
+  };
+}
+
+function valueText(element: Element | undefined): string | undefined {
+  if (!element || !element.Value || element.Value.length === 0) return undefined;
+  const parts = element.Value.map((v) => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'object') {
+      const pn = v as { Alphabetic?: string };
+      return typeof pn.Alphabetic === 'string' ? pn.Alphabetic : '';
+    }
+    return String(v);
+  });
+  return parts.join('\\').replace(/\0/g, '').trim();
+}

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/database.js';
+import { SYSTEM, type Actor } from '../../domain/actor.js';
+import { listQuietReceiving } from '../../repositories/prearchive.repository.js';
+import { findUserByLogin } from '../../repositories/user.repository.js';
+import type { IngestService } from './ingest.service.js';
+import type { ReceivingSessions } from './receiving-sessions.js';
+
+/**
+ * Builds sessions that stopped receiving (C-STORE, gradual uploads): every few seconds, RECEIVING
+ * sessions quiet for `quietMs` are built and, where the project or sender says so, archived, acting
+ * as the user whose upload started them. Sessions whose sender commits them itself are left alone.
+ * Survives restarts: a session left RECEIVING by a stopped server is built once quiet.
+ */
+export class QuietSessions {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly receiving: ReceivingSessions,
+    private readonly ingest: IngestService,
+    private readonly quietMs: number,
+    private readonly log: (message: string, error?: unknown) => void,
+  ) {}
+
+  start(): void {
+    const every = Math.max(200, Math.min(5000, Math.floor(this.quietMs / 2)));
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.sweep().then(() => undefined, (e) => this.log('building quiet sessions failed', e)).finally(() => (this.running = undefined));
+    }, every);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass (also called by tests). */
+  async sweep(): Promise<number> {
+    const before = new Date(Date.now() - this.quietMs).toISOString();
+    let settled = 0;
+    for (const session of await listQuietReceiving(this.db, before)) {
+      if (session.preventAutoCommit || this.receiving.isBusy(session, this.quietMs)) continue;
+      try {
+        const outcome = await this.ingest.settle(await this.actorOf(session.createdBy), session);
+        if (outcome.problem) this.log(`prearchive session ${session.projectKey}/${session.timestamp}/${session.folder} was not archived: ${outcome.problem.message}`);
+        settled++;
+      } catch (e) {
+        this.log(`prearchive session ${session.projectKey}/${session.timestamp}/${session.folder} could not be built`, e);
+      }
+    }
+    return settled;
+  }
+
+  private async actorOf(login: string): Promise<Actor> {
+    const user = await findUserByLogin(this.db, login);
+    return user && user.enabled ? { kind: 'user', userId: user.id, login: user.login, isAdmin: user.isAdmin } : SYSTEM;
+  }
+}
