@@ -37,7 +37,7 @@ export async function startBenchServer(engine: 'sqlite' | 'postgres', pgBase?: s
       await c.end();
     };
   }
-  const config = loadConfig({ env: {}, flags: { dataDir, 'database.url': dbUrl, 'logging.level': 'silent', 'http.port': 0, 'http.host': '127.0.0.1' } });
+  const config = loadConfig({ env: {}, flags: { dataDir, 'database.url': dbUrl, 'logging.level': 'silent', 'http.port': 0, 'http.host': '127.0.0.1', 'dicom.enabled': false } });
   const app = await buildApp(config, { migrate: true });
   await app.services.users.create(SYSTEM, { login: BENCH_ADMIN.login, password: BENCH_ADMIN.password, isAdmin: true });
   await app.http.listen({ host: '127.0.0.1', port: 0 });

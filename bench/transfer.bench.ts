@@ -33,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mb = (bytes: number) => bytes / 1e6;
 
 async function generate(dataDir: string): Promise<number> {
-  const config = loadConfig({ flags: { dataDir, 'logging.level': 'silent', 'http.port': 0 }, env: {} });
+  const config = loadConfig({ flags: { dataDir, 'logging.level': 'silent', 'http.port': 0, 'dicom.enabled': false }, env: {} });
   const app = await buildApp(config, { migrate: true, startFeatures: false });
   await app.services.users.create(SYSTEM, { login: ADMIN.login, password: ADMIN.password, isAdmin: true, firstName: 'Bench', lastName: 'Admin', email: 'bench@example.org' });
   const headers = basicAuth(ADMIN.login, ADMIN.password);

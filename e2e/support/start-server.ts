@@ -12,6 +12,8 @@ export interface RunningTestServer {
   readonly url: string;
   readonly dataDir: string;
   readonly process: ChildProcess;
+  /** The DICOM receiver's port, when the server started one (it prints it in its banner). */
+  readonly dicomPort: number | undefined;
   /** Everything the server printed. */
   output(): string;
   stop(): Promise<void>;
@@ -40,7 +42,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningTe
     dbUrl = created.url;
     dropDb = created.drop;
   }
-  const args = [path.join(ROOT, 'bin/xnat-ts.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', 'warn',
+  // The DICOM receiver gets a free port too, so parallel servers never fight over 8104.
+  const args = [path.join(ROOT, 'bin/xnat-ts.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--dicom-port', '0', '--data', dataDir, '--log-level', 'warn',
     ...(dbUrl ? ['--db', dbUrl, '--migrate'] : []), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, XNAT_TS_ADMIN_PASSWORD: E2E_ADMIN.password, ...options.env },
@@ -65,8 +68,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningTe
     });
   });
   let stopped: Promise<void> | undefined;
+  const dicomPort = /DICOM receiver: \S+:(\d+)/.exec(output)?.[1];
   return {
-    url, dataDir, process: child, dbUrl, dropDb,
+    url, dataDir, process: child, dbUrl, dropDb, dicomPort: dicomPort === undefined ? undefined : Number(dicomPort),
     output: () => output,
     stop: () => (stopped ??= (async () => {
       if (child.exitCode === null) {

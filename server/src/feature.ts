@@ -26,6 +26,8 @@ export interface Feature {
   start?(): Promise<void>;
   /** Stops background work; called before the database closes. */
   stop?(): Promise<void>;
+  /** Lines for the startup banner once started (where a listener of the feature is, for example). */
+  startupLines?(): readonly string[];
 }
 
 export type FeatureFactory = (context: FeatureContext) => Feature | Promise<Feature>;

@@ -19,6 +19,8 @@ export async function startServer(config: Config, options: { print?: (line: stri
   const url = config.http.siteUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   print(`xnat-ts is running at ${url}`);
   print(`  data: ${config.dataDir} (database: ${config.database.kind})`);
+  for (const line of app.features.flatMap((f) => f.startupLines?.() ?? [])) print(`  ${line}`);
+  if (!config.dicom.enabled) print('  DICOM receiver: off');
   if (admin.created && admin.generatedPassword) {
     print(`  Log in as 'admin' with password: ${admin.generatedPassword}`);
     print('  (shown only this once; change it in the web UI or with PUT /xapi/users/admin)');

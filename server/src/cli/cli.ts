@@ -41,9 +41,15 @@ export function buildCli(): Command {
     .option('--site-url <url>', 'public base URL (env XNAT_TS_SITE_URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--migrate', 'apply pending database migrations before starting (PostgreSQL needs this or `xnat-ts migrate`)')
+    .option('--dicom-port <n>', 'DICOM receiver port (env XNAT_TS_DICOM_PORT, default 8104; 0 picks one)')
+    .option('--ae-titles <list>', 'AE titles the DICOM receiver answers to, e.g. XNAT,SCANNER1=PROJ1 (env XNAT_TS_DICOM_AE_TITLES, default XNAT)')
+    .option('--no-dicom', 'do not start the DICOM receiver (env XNAT_TS_DICOM_ENABLED=false)')
     .addOption(new Option('--print-config', 'print the effective configuration (secrets hidden) and exit'))
     .addOption(new Option('--write-default-config <file>', 'write a config file with every key and its default, and exit'))
-    .action(async (opts: CommonOptions & { port?: string; host?: string; siteUrl?: string; logLevel?: string; migrate?: boolean; printConfig?: boolean; writeDefaultConfig?: string }) => {
+    .action(async (opts: CommonOptions & {
+      port?: string; host?: string; siteUrl?: string; logLevel?: string; migrate?: boolean; printConfig?: boolean; writeDefaultConfig?: string;
+      dicomPort?: string; aeTitles?: string; dicom?: boolean;
+    }) => {
       if (opts.writeDefaultConfig) {
         fs.writeFileSync(opts.writeDefaultConfig, defaultConfigFile());
         process.stdout.write(`Wrote ${opts.writeDefaultConfig}\n`);
@@ -53,6 +59,9 @@ export function buildCli(): Command {
         ...(opts.port !== undefined && { 'http.port': opts.port }), ...(opts.host !== undefined && { 'http.host': opts.host }),
         ...(opts.siteUrl !== undefined && { 'http.siteUrl': opts.siteUrl }), ...(opts.logLevel !== undefined && { 'logging.level': opts.logLevel }),
         ...(opts.migrate && { 'database.autoMigrate': true }),
+        ...(opts.dicomPort !== undefined && { 'dicom.port': opts.dicomPort }), ...(opts.aeTitles !== undefined && { 'dicom.aeTitles': opts.aeTitles }),
+        // commander defaults a --no-x flag to true; only an explicit --no-dicom may override the config file or environment.
+        ...(opts.dicom === false && { 'dicom.enabled': false }),
       });
       if (opts.printConfig) {
         process.stdout.write(`${JSON.stringify(redactedConfig(config), null, 2)}\n`);
