@@ -18,6 +18,11 @@ export interface ReceivedInstance {
   readonly remoteAddress: string;
   /** The project the called AE title is bound to, if any. */
   readonly project: string | null;
+  /** Size and MD5 of the file, measured while it was written. */
+  readonly size: number;
+  readonly md5: string;
+  /** The file's bytes when it was small enough to be kept in memory (saves reading the header back). */
+  readonly bytes?: Buffer;
 }
 
 export type ReceiveOutcome = { readonly status: 'stored' } | { readonly status: 'refused'; readonly reason: string };
@@ -282,6 +287,7 @@ class ReceiverScp extends Scp {
     try {
       const outcome = await receiver.handler({
         file: writer.file, callingAe: this.callingAe, calledAe: this.calledAe, remoteAddress: this.remoteAddress, project: this.project,
+        size: writer.size, md5: writer.md5, bytes: writer.head(),
       });
       if (outcome.status === 'stored') return { status: STORE_STATUS.success };
       await fs.rm(writer.file, { force: true });

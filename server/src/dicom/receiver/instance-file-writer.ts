@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
@@ -16,11 +17,20 @@ export class InstanceFileWriter extends Writable {
   private error: unknown;
   private readonly settled: Promise<void>;
   private settle!: () => void;
+  private readonly hash = crypto.createHash('md5');
+  private total = 0;
+  /** The first bytes of the file (meta header and the dataset's start), kept so the header can be read without reading the file again. */
+  private start: Buffer | undefined;
+  /** Size and MD5 of everything written, known once `finished()` resolves. */
+  size = 0;
+  md5 = '';
 
   constructor(readonly file: string, header: Buffer) {
     super({ highWaterMark: 1024 * 1024 });
     this.chunks = [header];
     this.buffered = header.length;
+    this.hash.update(header);
+    this.total = header.length;
     this.settled = new Promise((resolve) => (this.settle = resolve));
     // A write after the end (a peer that breaks the protocol) must not crash the process.
     this.on('error', (error) => this.fail(error));
@@ -39,8 +49,15 @@ export class InstanceFileWriter extends Writable {
     await fs.rm(this.file, { force: true });
   }
 
+  /** The whole file's bytes, when it was small enough to be gathered in memory (undefined otherwise). */
+  head(): Buffer | undefined {
+    return this.start;
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (this.error) return callback();
+    this.hash.update(chunk);
+    this.total += chunk.length;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered < MEMORY_LIMIT_BYTES) return callback();
@@ -58,11 +75,14 @@ export class InstanceFileWriter extends Writable {
         const bytes = Buffer.concat(this.chunks, this.buffered);
         this.chunks = [];
         await fs.writeFile(this.file, bytes);
+        this.start = bytes;
       } else {
         await this.flush();
         await this.closeHandle();
       }
     })().then(() => {
+      this.size = this.total;
+      this.md5 = this.hash.digest('hex');
       this.settle();
       callback();
     }, (error: unknown) => {

@@ -32,7 +32,13 @@ export type IngestInput =
   /** A zip, tar or tar.gz of DICOM files, already written to a temporary file. */
   | { readonly kind: 'archive'; readonly file: string; readonly format: ArchiveKind }
   /** One DICOM instance, already written to a temporary file the service takes over. */
-  | { readonly kind: 'instance'; readonly file: string; readonly name: string; readonly size?: number; readonly md5?: string };
+  | {
+    readonly kind: 'instance'; readonly file: string; readonly name: string;
+    /** Size and MD5 when the sender measured them while writing the file. */
+    readonly size?: number; readonly md5?: string;
+    /** The file's bytes when the sender still holds them (the header is read from them). */
+    readonly bytes?: Buffer;
+  };
 
 export interface SessionOutcome {
   /** `/prearchive/projects/...` or `/archive/projects/{P}/subjects/{S}/experiments/{E}`. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { walkArchive, type ArchiveKind, type ArchiveLimits } from '../../archive/archive-reader.js';
 import type { IncomingFile, PrearchiveStore } from '../../archive/prearchive-store.js';
 import type { DB } from '../../db/database.js';
-import { readDicomHeader, type DicomHeader } from '../../dicom/dicom-header.js';
+import { parseDicomHeader, readDicomHeader, type DicomHeader } from '../../dicom/dicom-header.js';
 import type { Actor } from '../../domain/actor.js';
 import { loginOf } from '../../domain/actor.js';
 import type { Project } from '../../domain/entities.js';
@@ -21,6 +21,8 @@ import type { SessionBuilder } from './session-builder.js';
 
 /** At most this many unparsable names are quoted in a refusal. */
 const QUOTED = 20;
+/** How long a sender's routing answers (projects, rules, rights) are reused for single instances. */
+const ROUTER_TTL_MS = 5000;
 
 interface Parsed {
   readonly name: string;
@@ -37,6 +39,8 @@ interface Parsed {
  * upload or C-STORE) joins its session, which is built once it has been quiet for a while.
  */
 export class IngestService {
+  private readonly routers = new Map<string, { router: Promise<InstanceRouter>; at: number }>();
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly access: AccessService,
@@ -50,26 +54,54 @@ export class IngestService {
   ) {}
 
   async ingest(actor: Actor, input: IngestInput, options: IngestOptions): Promise<IngestOutcome> {
-    const explicit = options.project ? (await this.access.requireProject(actor, options.project, 'create')).project : undefined;
-    const router = new InstanceRouter(this.db, this.access, this.rules, actor, explicit);
     if (input.kind === 'instance') {
+      let router: InstanceRouter;
+      try {
+        router = await this.routerFor(actor, options.project);
+      } catch (e) {
+        await this.store.discard(input.file);
+        throw e;
+      }
       const outcome = await this.receiveOne(actor, router, input, options);
       return { sessions: [outcome], skipped: [] };
     }
+    const router = await this.newRouter(actor, options.project);
     const { parsed, skipped } = await this.unpack(input.file, input.format, options);
     const touched = new Map<number, PrearchiveSession>();
     try {
       while (parsed.length > 0) {
         const p = parsed.shift() as Parsed;
         const session = await this.file(actor, router, p, options);
+        // The upload builds its sessions itself: the quiet-period builder leaves them alone meanwhile.
+        if (!touched.has(session.id)) this.receiving.hold(session.id);
         touched.set(session.id, session);
       }
+      const sessions: SessionOutcome[] = [];
+      for (const session of touched.values()) sessions.push(await this.finish(actor, session, options));
+      return { sessions, skipped };
     } finally {
       for (const p of parsed) await this.store.discard(p.file.path);
+      for (const id of touched.keys()) this.receiving.release(id);
     }
-    const sessions: SessionOutcome[] = [];
-    for (const session of touched.values()) sessions.push(await this.finish(actor, session, options));
-    return { sessions, skipped };
+  }
+
+  private async newRouter(actor: Actor, project: string | undefined): Promise<InstanceRouter> {
+    const explicit = project ? (await this.access.requireProject(actor, project, 'create')).project : undefined;
+    return new InstanceRouter(this.db, this.access, this.rules, actor, explicit);
+  }
+
+  /** Single instances arrive by the thousand: one sender's routing answers are reused for a few seconds. */
+  private async routerFor(actor: Actor, project: string | undefined): Promise<InstanceRouter> {
+    const key = `${loginOf(actor)}\u0000${project ?? ''}`;
+    const now = Date.now();
+    let entry = this.routers.get(key);
+    if (!entry || now - entry.at > ROUTER_TTL_MS) {
+      entry = { router: this.newRouter(actor, project), at: now };
+      this.routers.set(key, entry);
+      entry.router.catch(() => this.routers.delete(key));
+      for (const [k, e] of this.routers) if (now - e.at > ROUTER_TTL_MS) this.routers.delete(k);
+    }
+    return entry.router;
   }
 
   /** Builds a session that stopped receiving and archives it when it should be (the quiet-period path). */
@@ -80,7 +112,7 @@ export class IngestService {
   private async receiveOne(actor: Actor, router: InstanceRouter, input: Extract<IngestInput, { kind: 'instance' }>, options: IngestOptions): Promise<SessionOutcome> {
     let header: DicomHeader | undefined;
     try {
-      header = await readDicomHeader(input.file);
+      header = input.bytes ? parseDicomHeader(input.bytes) : await readDicomHeader(input.file);
     } catch {
       header = undefined;
     }

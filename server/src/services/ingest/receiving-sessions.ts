@@ -38,6 +38,8 @@ const TOUCH_EVERY_MS = 1000;
 export class ReceivingSessions {
   private readonly open = new Map<string, Open>();
   private readonly locks = new KeyedMutex();
+  /** Sessions an upload in progress is filling and will build itself (by id, with a count of holders). */
+  private readonly held = new Map<number, number>();
 
   constructor(private readonly db: Kysely<DB>, private readonly store: PrearchiveStore) {}
 
@@ -86,8 +88,19 @@ export class ReceivingSessions {
     });
   }
 
-  /** Sessions touched in memory within `ms` (still busy even if the database says otherwise). */
+  hold(sessionId: number): void {
+    this.held.set(sessionId, (this.held.get(sessionId) ?? 0) + 1);
+  }
+
+  release(sessionId: number): void {
+    const n = (this.held.get(sessionId) ?? 0) - 1;
+    if (n > 0) this.held.set(sessionId, n);
+    else this.held.delete(sessionId);
+  }
+
+  /** Sessions touched in memory within `ms`, or held by an upload in progress (still busy even if the database says otherwise). */
   isBusy(session: PrearchiveSession, ms: number): boolean {
+    if (this.held.has(session.id)) return true;
     const entry = this.open.get(keyOf(session.projectKey, session.studyUid, session.label));
     return entry !== undefined && entry.session.id === session.id && Date.now() - entry.lastArrival < ms;
   }
