@@ -59,8 +59,19 @@ export async function readDicomHeader(file: string): Promise<DicomHeader | undef
   return parseDicomHeader(head) ?? (size > head.length ? parseDicomHeader(await fs.readFile(file)) : undefined);
 }
 
+/** The pixel data tag (7FE0,0010) as little-endian bytes. */
+const PIXEL_DATA_LE = Buffer.from([0xe0, 0x7f, 0x10, 0x00]);
+
 export function parseDicomHeader(bytes: Buffer): DicomHeader | undefined {
   if (!isDicom(bytes)) return undefined;
+  // Parse a copy of the bytes before the pixel data only (the pattern may also occur inside an earlier
+  // value: then the cut lands inside that value, the parse fails, and the whole buffer is parsed).
+  const at = bytes.indexOf(PIXEL_DATA_LE, 132);
+  if (at > 0 && at + 12 < bytes.length) return parseHeader(bytes.subarray(0, at + 12)) ?? parseHeader(bytes);
+  return parseHeader(bytes);
+}
+
+function parseHeader(bytes: Buffer): DicomHeader | undefined {
   let dict: Record<string, Element>;
   let meta: Record<string, Element>;
   try {

@@ -74,6 +74,7 @@ export const ingestFeature: FeatureFactory = async ({ db, store, config, service
     stop: async () => {
       await receiver?.stop();
       await builderTimer.stop();
+      await receiving.flushAll();
     },
     startupLines: () => (receiver ? [receiver.describe()] : []),
   };

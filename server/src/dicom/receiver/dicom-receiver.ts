@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import dimse from 'dcmjs-dimse';
 import type { DicomConfig } from '../../config/config.js';
 import { InstanceFileWriter } from './instance-file-writer.js';
+import './memorystream-fix.js';
 import { part10Header } from './part10-header.js';
 import { decideContext } from './presentation-contexts.js';
 import { storeResponsePdu } from './store-response.js';

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
@@ -74,7 +75,7 @@ export class InstanceFileWriter extends Writable {
         // The common case: the whole instance in one write.
         const bytes = Buffer.concat(this.chunks, this.buffered);
         this.chunks = [];
-        await fs.writeFile(this.file, bytes);
+        writeFileSync(this.file, bytes);
         this.start = bytes;
       } else {
         await this.flush();

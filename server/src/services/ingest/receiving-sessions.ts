@@ -23,10 +23,16 @@ interface Open {
   /** When an instance last arrived, and when that was last written to the database. */
   lastArrival: number;
   lastTouch: number;
+  /** Manifest lines not written yet (written in batches; a crash before that is repaired by a rebuild, which reads the files). */
+  pending: ReceivedFile[];
+  flushTimer: NodeJS.Timeout | undefined;
 }
 
 /** How often a busy session's "last received" time is written (building waits for quiet, so a second is plenty). */
 const TOUCH_EVERY_MS = 1000;
+/** Manifest lines are written at most this long after their instance arrived, or once this many have gathered. */
+const MANIFEST_DELAY_MS = 200;
+const MANIFEST_BATCH = 256;
 
 /**
  * The prearchive sessions currently taking files. Instances of one (project, StudyInstanceUID, label)
@@ -54,13 +60,19 @@ export class ReceivingSessions {
         const session = found ?? (await this.create(projectKey, projectId, studyUid, label, origin));
         const folders = new Map<string, string>();
         if (found) for (const f of await this.store.readManifest(found)) folders.set(f.scan, f.seriesUid);
-        entry = { session, folders, lastArrival: 0, lastTouch: 0 };
+        entry = { session, folders, lastArrival: 0, lastTouch: 0, pending: [], flushTimer: undefined };
         this.open.set(key, entry);
       }
       const scan = scanFolderFor(seriesNumber, seriesUid, entry.folders);
       entry.folders.set(scan, seriesUid);
       const line = await place(entry.session, scan);
-      await this.store.appendManifest(entry.session, [line]);
+      entry.pending.push(line);
+      if (entry.pending.length >= MANIFEST_BATCH) await this.flush(entry);
+      else if (!entry.flushTimer) {
+        const open = entry;
+        open.flushTimer = setTimeout(() => void this.locks.run(key, () => this.flush(open)).catch(() => undefined), MANIFEST_DELAY_MS);
+        open.flushTimer.unref();
+      }
       const nowMs = Date.now();
       entry.lastArrival = nowMs;
       if (nowMs - entry.lastTouch >= TOUCH_EVERY_MS) {
@@ -81,6 +93,7 @@ export class ReceivingSessions {
       const entry = this.open.get(key);
       if (entry && entry.session.id === session.id) {
         this.open.delete(key);
+        await this.flush(entry);
         // Record the last arrival before anyone reads the session's quiet time.
         if (entry.lastArrival > entry.lastTouch) await touchReceiving(this.db, session.id, new Date(entry.lastArrival).toISOString());
       }
@@ -96,6 +109,20 @@ export class ReceivingSessions {
     const n = (this.held.get(sessionId) ?? 0) - 1;
     if (n > 0) this.held.set(sessionId, n);
     else this.held.delete(sessionId);
+  }
+
+  private async flush(entry: Open): Promise<void> {
+    if (entry.flushTimer) clearTimeout(entry.flushTimer);
+    entry.flushTimer = undefined;
+    if (entry.pending.length === 0) return;
+    const lines = entry.pending;
+    entry.pending = [];
+    await this.store.appendManifest(entry.session, lines);
+  }
+
+  /** Writes every pending manifest line (before the server stops). */
+  async flushAll(): Promise<void> {
+    for (const [key, entry] of this.open) await this.locks.run(key, () => this.flush(entry));
   }
 
   /** Sessions touched in memory within `ms`, or held by an upload in progress (still busy even if the database says otherwise). */
