@@ -14,6 +14,8 @@ export interface IncomingFile {
   readonly path: string;
   readonly size: number;
   readonly md5: string;
+  /** The file's first bytes, when asked for. */
+  readonly head?: Buffer;
 }
 
 const INCOMING = '.incoming';
@@ -58,11 +60,11 @@ export class PrearchiveStore {
   }
 
   /** Streams `source` into the incoming area, measuring and hashing it. */
-  async receive(source: Readable | AsyncIterable<Buffer>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<IncomingFile> {
+  async receive(source: Readable | AsyncIterable<Buffer>, maxBytes = Number.MAX_SAFE_INTEGER, keepHead = 0): Promise<IncomingFile> {
     const target = this.incomingPath();
     // Not flushed here: the archive flushes each file when it takes it over.
-    const { size, md5 } = await writeMeasured(source, target, { maxBytes, flush: false, disk: 'prearchive' });
-    return { path: target, size, md5 };
+    const { size, md5, head } = await writeMeasured(source, target, { maxBytes, flush: false, disk: 'prearchive', keepHead });
+    return { path: target, size, md5, head };
   }
 
   /** Size and MD5 of a file already on disk. */

@@ -3,6 +3,7 @@ import { walkArchive, type ArchiveKind, type ArchiveLimits } from '../../archive
 import type { IncomingFile, PrearchiveStore } from '../../archive/prearchive-store.js';
 import type { DB } from '../../db/database.js';
 import { parseDicomHeader, readDicomHeader, type DicomHeader } from '../../dicom/dicom-header.js';
+import { HEAD_BYTES } from '../../dicom/dicom-summary.js';
 import type { Actor } from '../../domain/actor.js';
 import { loginOf } from '../../domain/actor.js';
 import type { Project } from '../../domain/entities.js';
@@ -27,8 +28,12 @@ const ROUTER_TTL_MS = 5000;
 interface Parsed {
   readonly name: string;
   readonly file: IncomingFile;
-  readonly header: DicomHeader;
+  /** Kept for the first entries of an upload only (bounded memory); the rest are read again when filed. */
+  readonly header: DicomHeader | undefined;
 }
+
+/** Headers kept in memory between checking an upload and filing it (about 10 KB each). */
+const KEPT_HEADERS = 10_000;
 
 /**
  * The one way DICOM comes in. An archive (zip, tar, tar.gz) is checked entry by entry before anything
@@ -132,10 +137,11 @@ export class IngestService {
     const unparsable: string[] = [];
     try {
       await walkArchive(archive, format, this.limits, async (entry, content) => {
-        const file = await this.store.receive(content, this.limits.maxEntryBytes);
+        const file = await this.store.receive(content, this.limits.maxEntryBytes, HEAD_BYTES);
         let header: DicomHeader | undefined;
         try {
-          header = await readDicomHeader(file.path);
+          // The header is read from the first bytes kept while writing; a longer one from the file.
+          header = (file.head && parseDicomHeader(file.head)) || (file.size > HEAD_BYTES ? await readDicomHeader(file.path) : undefined);
         } catch {
           header = undefined;
         }
@@ -144,7 +150,8 @@ export class IngestService {
           await this.store.discard(file.path);
           return;
         }
-        parsed.push({ name: entry.path, file, header });
+        // Only the header's values stay in memory, not the kept bytes.
+        parsed.push({ name: entry.path, file: { path: file.path, size: file.size, md5: file.md5 }, header: parsed.length < KEPT_HEADERS ? header : undefined });
       });
     } catch (e) {
       for (const p of parsed) await this.store.discard(p.file.path);
@@ -161,8 +168,8 @@ export class IngestService {
 
   /** Routes one instance, applies the anonymization scripts, and files it into its prearchive session. */
   private async file(actor: Actor, router: InstanceRouter, p: Parsed, options: IngestOptions): Promise<PrearchiveSession> {
-    const { header } = p;
-    if (!header.studyInstanceUid || !header.sopInstanceUid) {
+    const header = p.header ?? (await readDicomHeader(p.file.path));
+    if (!header || !header.studyInstanceUid || !header.sopInstanceUid) {
       await this.store.discard(p.file.path);
       throw invalidInput(`${p.name} lacks a StudyInstanceUID or SOPInstanceUID`);
     }

@@ -15,6 +15,7 @@ import type { ReceivingSessions } from './receiving-sessions.js';
 export class QuietSessions {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private again = false;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -25,11 +26,27 @@ export class QuietSessions {
   ) {}
 
   start(): void {
-    const every = Math.max(200, Math.min(5000, Math.floor(this.quietMs / 2)));
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweep().then(() => undefined, (e) => this.log('building quiet sessions failed', e)).finally(() => (this.running = undefined));
-    }, every);
+    // Sessions this server receives are swept the moment they turn quiet; the round catches the rest
+    // (sessions left RECEIVING by a restart, or filled by another server sharing the database).
+    this.receiving.onQuiet(this.quietMs, () => this.kick());
+    this.timer = setInterval(() => this.kick(), Math.max(1000, Math.min(10_000, this.quietMs)));
     this.timer.unref();
+  }
+
+  /** Sweeps now, or right after the sweep under way. */
+  kick(): void {
+    if (!this.timer) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.sweep().then(() => undefined, (e) => this.log('building quiet sessions failed', e)).finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
   }
 
   async stop(): Promise<void> {

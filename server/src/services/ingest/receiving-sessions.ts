@@ -26,6 +26,8 @@ interface Open {
   /** Manifest lines not written yet (written in batches; a crash before that is repaired by a rebuild, which reads the files). */
   pending: ReceivedFile[];
   flushTimer: NodeJS.Timeout | undefined;
+  /** Fires when the session has been quiet long enough to build. */
+  quietTimer: NodeJS.Timeout | undefined;
 }
 
 /** How often a busy session's "last received" time is written (building waits for quiet, so a second is plenty). */
@@ -47,7 +49,14 @@ export class ReceivingSessions {
   /** Sessions an upload in progress is filling and will build itself (by id, with a count of holders). */
   private readonly held = new Map<number, number>();
 
+  /** Told when a session has received nothing for the quiet period (the builder sweeps then rather than on its next round). */
+  private quiet: { readonly ms: number; readonly onQuiet: () => void } | undefined;
+
   constructor(private readonly db: Kysely<DB>, private readonly store: PrearchiveStore) {}
+
+  onQuiet(ms: number, onQuiet: () => void): void {
+    this.quiet = { ms, onQuiet };
+  }
 
   /** Runs `place` for one instance inside its session, creating or reopening the session as needed. */
   async add(projectKey: string, projectId: string | null, studyUid: string, label: string, origin: Origin, seriesUid: string, seriesNumber: string,
@@ -60,7 +69,7 @@ export class ReceivingSessions {
         const session = found ?? (await this.create(projectKey, projectId, studyUid, label, origin));
         const folders = new Map<string, string>();
         if (found) for (const f of await this.store.readManifest(found)) folders.set(f.scan, f.seriesUid);
-        entry = { session, folders, lastArrival: 0, lastTouch: 0, pending: [], flushTimer: undefined };
+        entry = { session, folders, lastArrival: 0, lastTouch: 0, pending: [], flushTimer: undefined, quietTimer: undefined };
         this.open.set(key, entry);
       }
       const scan = scanFolderFor(seriesNumber, seriesUid, entry.folders);
@@ -75,6 +84,11 @@ export class ReceivingSessions {
       }
       const nowMs = Date.now();
       entry.lastArrival = nowMs;
+      if (this.quiet) {
+        if (entry.quietTimer) clearTimeout(entry.quietTimer);
+        entry.quietTimer = setTimeout(this.quiet.onQuiet, this.quiet.ms + 20);
+        entry.quietTimer.unref();
+      }
       if (nowMs - entry.lastTouch >= TOUCH_EVERY_MS) {
         entry.lastTouch = nowMs;
         await touchReceiving(this.db, entry.session.id, new Date(nowMs).toISOString());
@@ -93,6 +107,7 @@ export class ReceivingSessions {
       const entry = this.open.get(key);
       if (entry && entry.session.id === session.id) {
         this.open.delete(key);
+        if (entry.quietTimer) clearTimeout(entry.quietTimer);
         await this.flush(entry);
         // Record the last arrival before anyone reads the session's quiet time.
         if (entry.lastArrival > entry.lastTouch) await touchReceiving(this.db, session.id, new Date(entry.lastArrival).toISOString());
