@@ -71,9 +71,10 @@ export async function walkArchive(
   kind: ArchiveKind,
   limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
   onEntry?: (entry: ArchiveEntryInfo, content: Readable) => Promise<void>,
+  options: { concurrency?: number } = {},
 ): Promise<ArchiveEntryInfo[]> {
   const budget = new Budget(limits, (await fsp.stat(file)).size, kind);
-  return kind === 'zip' ? walkZip(file, budget, onEntry) : walkTar(file, kind === 'tgz', budget, onEntry);
+  return kind === 'zip' ? walkZip(file, budget, onEntry, Math.max(1, options.concurrency ?? 1)) : walkTar(file, kind === 'tgz', budget, onEntry);
 }
 
 class Budget {
@@ -99,35 +100,77 @@ class Budget {
   }
 }
 
-function walkZip(file: string, budget: Budget, onEntry?: (e: ArchiveEntryInfo, s: Readable) => Promise<void>): Promise<ArchiveEntryInfo[]> {
+/**
+ * Zip entries are checked in order; with `onEntry`, up to `concurrency` of them are read at once (a
+ * zip allows random access, and many small files are dominated by per-file latency).
+ */
+function walkZip(file: string, budget: Budget, onEntry: ((e: ArchiveEntryInfo, s: Readable) => Promise<void>) | undefined, concurrency: number): Promise<ArchiveEntryInfo[]> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (err, zip) => {
       if (err || !zip) return reject(invalidInput(`Not a readable zip archive: ${err?.message ?? 'unknown error'}`));
       const out: ArchiveEntryInfo[] = [];
+      const running = new Set<Promise<void>>();
+      let failed = false;
+      let ended = false;
+      let waiting = false;
       const fail = (e: unknown) => {
-        zip.close();
-        const message = (e as Error).message;
-        // yauzl checks entry names itself; its refusals are unsafe paths, not broken archives.
-        if (/invalid relative path|absolute path|invalid characters in fileName/.test(message)) reject(invalidInput(`Archive entry has an unsafe path: ${message}`));
-        else reject(e instanceof AppError ? e : invalidInput(`Broken zip archive: ${message}`));
+        if (failed) return;
+        failed = true;
+        // Let the entries under way finish (or fail) before the caller cleans up after them.
+        void Promise.allSettled([...running]).then(() => {
+          zip.close();
+          const message = (e as Error).message;
+          // yauzl checks entry names itself; its refusals are unsafe paths, not broken archives.
+          if (/invalid relative path|absolute path|invalid characters in fileName/.test(message)) reject(invalidInput(`Archive entry has an unsafe path: ${message}`));
+          else reject(e instanceof AppError ? e : invalidInput(`Broken zip archive: ${message}`));
+        });
+      };
+      const finishIfDone = () => {
+        if (ended && running.size === 0 && !failed) resolve(out);
+      };
+      const next = () => {
+        if (failed || ended) return;
+        if (running.size >= concurrency) {
+          waiting = true;
+          return;
+        }
+        zip.readEntry();
       };
       zip.on('error', fail);
-      zip.on('end', () => resolve(out));
+      zip.on('end', () => {
+        ended = true;
+        finishIfDone();
+      });
       zip.on('entry', (entry: yauzl.Entry) => {
-        void (async () => {
-          if (isIgnored(entry.fileName)) return zip.readEntry();
+        try {
+          if (isIgnored(entry.fileName)) return next();
           const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
           if (mode === 0o120000) throw invalidInput(`Archive entry '${entry.fileName}' is a symbolic link; links are not accepted`);
           if (mode !== 0 && mode !== 0o100000) throw invalidInput(`Archive entry '${entry.fileName}' is not a regular file`);
           const info = { path: entryPath(entry.fileName), size: entry.uncompressedSize };
           budget.entry(info.path, entry.uncompressedSize, entry.compressedSize);
           out.push(info);
-          if (onEntry) {
+          if (!onEntry) return next();
+          const work = (async () => {
             const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry, (e, s) => (e || !s ? rej(e) : res(s))));
             await onEntry(info, stream);
-          }
-          zip.readEntry();
-        })().catch(fail);
+          })();
+          running.add(work);
+          work.then(() => {
+            running.delete(work);
+            if (waiting) {
+              waiting = false;
+              next();
+            }
+            finishIfDone();
+          }, (e: unknown) => {
+            running.delete(work);
+            fail(e);
+          });
+          next();
+        } catch (e) {
+          fail(e);
+        }
       });
       zip.readEntry();
     });

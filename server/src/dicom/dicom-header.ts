@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import { HEAD_BYTES, isDicom } from './dicom-summary.js';
+import { walkHeader } from './element-walker.js';
 
 /**
  * The header of one DICOM instance, read up to the pixel data: the values ingest needs by name,
@@ -56,14 +57,27 @@ export async function readDicomHeader(file: string): Promise<DicomHeader | undef
   }
   if (!isDicom(head)) return undefined;
   // A header longer than the first bytes (large private blocks) is read from the whole file.
-  return parseDicomHeader(head) ?? (size > head.length ? parseDicomHeader(await fs.readFile(file)) : undefined);
+  return parseDicomHeader(head, size <= head.length) ?? (size > head.length ? parseDicomHeader(await fs.readFile(file)) : undefined);
 }
 
 /** The pixel data tag (7FE0,0010) as little-endian bytes. */
 const PIXEL_DATA_LE = Buffer.from([0xe0, 0x7f, 0x10, 0x00]);
 
-export function parseDicomHeader(bytes: Buffer): DicomHeader | undefined {
+/**
+ * The header of DICOM bytes: the whole file, or (with `whole` false) its first bytes, in which case
+ * undefined may also mean "the header runs past these bytes".
+ */
+export function parseDicomHeader(bytes: Buffer, whole = true): DicomHeader | undefined {
   if (!isDicom(bytes)) return undefined;
+  const walked = walkHeader(bytes, whole);
+  if (walked === 'incomplete') return undefined;
+  if (walked) {
+    const values = walked.values;
+    return headerOf((tag) => {
+      const v = values.get(tag);
+      return v === undefined || v === '' ? undefined : v;
+    });
+  }
   // Parse a copy of the bytes before the pixel data only (the pattern may also occur inside an earlier
   // value: then the cut lands inside that value, the parse fails, and the whole buffer is parsed).
   const at = bytes.indexOf(PIXEL_DATA_LE, 132);
@@ -71,7 +85,8 @@ export function parseDicomHeader(bytes: Buffer): DicomHeader | undefined {
   return parseHeader(bytes);
 }
 
-function parseHeader(bytes: Buffer): DicomHeader | undefined {
+/** The same header read by dcmjs (the fallback; exported for tests comparing the two). */
+export function parseHeader(bytes: Buffer): DicomHeader | undefined {
   let dict: Record<string, Element>;
   let meta: Record<string, Element>;
   try {
@@ -81,12 +96,15 @@ function parseHeader(bytes: Buffer): DicomHeader | undefined {
   } catch {
     return undefined;
   }
-  const text = (tag: string): string | undefined => valueText(dict[tag]);
+  return headerOf((tag) => valueText(dict[tag]) ?? valueText(meta[tag]));
+}
+
+function headerOf(text: (tag: string) => string | undefined): DicomHeader | undefined {
   const t = (tag: string) => text(tag) ?? '';
   const frames = Number.parseInt(t('00280008'), 10);
   return {
-    sopClassUid: t('00080016') || (valueText(meta['00020002']) ?? ''),
-    sopInstanceUid: t('00080018') || (valueText(meta['00020003']) ?? ''),
+    sopClassUid: t('00080016') || t('00020002'),
+    sopInstanceUid: t('00080018') || t('00020003'),
     studyInstanceUid: t('0020000D'),
     seriesInstanceUid: t('0020000E'),
     seriesNumber: t('00200011'),
@@ -104,7 +122,7 @@ function parseHeader(bytes: Buffer): DicomHeader | undefined {
     patientId: t('00100020'),
     protocolName: t('00181030'),
     frames: Number.isFinite(frames) && frames > 0 ? frames : 1,
-    transferSyntaxUid: valueText(meta['00020010']) ?? '',
+    transferSyntaxUid: t('00020010'),
     text,
   };
 }

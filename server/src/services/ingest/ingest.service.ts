@@ -3,7 +3,6 @@ import { walkArchive, type ArchiveKind, type ArchiveLimits } from '../../archive
 import type { IncomingFile, PrearchiveStore } from '../../archive/prearchive-store.js';
 import type { DB } from '../../db/database.js';
 import { parseDicomHeader, readDicomHeader, type DicomHeader } from '../../dicom/dicom-header.js';
-import { HEAD_BYTES } from '../../dicom/dicom-summary.js';
 import type { Actor } from '../../domain/actor.js';
 import { loginOf } from '../../domain/actor.js';
 import type { Project } from '../../domain/entities.js';
@@ -32,6 +31,10 @@ interface Parsed {
   readonly header: DicomHeader | undefined;
 }
 
+/** Bytes of each unpacked entry kept to read its header from (most headers are far shorter; longer ones are read from the file). */
+const KEPT_HEAD_BYTES = 64 * 1024;
+/** Zip entries unpacked at once (small files are dominated by per-file latency). */
+const UNPACK_CONCURRENCY = 8;
 /** Headers kept in memory between checking an upload and filing it (about 10 KB each). */
 const KEPT_HEADERS = 10_000;
 
@@ -137,11 +140,11 @@ export class IngestService {
     const unparsable: string[] = [];
     try {
       await walkArchive(archive, format, this.limits, async (entry, content) => {
-        const file = await this.store.receive(content, this.limits.maxEntryBytes, HEAD_BYTES);
+        const file = await this.store.receive(content, this.limits.maxEntryBytes, KEPT_HEAD_BYTES);
         let header: DicomHeader | undefined;
         try {
           // The header is read from the first bytes kept while writing; a longer one from the file.
-          header = (file.head && parseDicomHeader(file.head)) || (file.size > HEAD_BYTES ? await readDicomHeader(file.path) : undefined);
+          header = (file.head && parseDicomHeader(file.head)) || (file.size > KEPT_HEAD_BYTES ? await readDicomHeader(file.path) : undefined);
         } catch {
           header = undefined;
         }
@@ -152,7 +155,7 @@ export class IngestService {
         }
         // Only the header's values stay in memory, not the kept bytes.
         parsed.push({ name: entry.path, file: { path: file.path, size: file.size, md5: file.md5 }, header: parsed.length < KEPT_HEADERS ? header : undefined });
-      });
+      }, { concurrency: UNPACK_CONCURRENCY });
     } catch (e) {
       for (const p of parsed) await this.store.discard(p.file.path);
       throw e;
