@@ -46,6 +46,14 @@ for (const dialect of testDialects()) {
       // Everything the member can see across projects.
       assert.deepEqual((await member.get('/data/prearchive/projects?format=json')).rows().map((r) => r.project), ['PA']);
 
+      const listed = (await member.get(`${uri}/scans/1/resources/DICOM/files?format=json`)).rows();
+      assert.equal(listed.length, 2);
+      const one = await member.get(listed[0]!.URI!);
+      assert.equal(one.status, 200);
+      assert.equal(one.body.length, Number(listed[0]!.Size));
+      assert.equal(one.body.toString('latin1', 128, 132), 'DICM');
+      assert.equal((await outsider.get(listed[0]!.URI!)).status, 404);
+
       const rebuilt = await member.post(`/data/services/prearchive/rebuild?src=${src(uri)}&format=json`);
       assert.equal(rebuilt.status, 200, rebuilt.text);
       assert.equal(rebuilt.rows()[0]?.status, 'READY');

@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { detectArchiveKind } from '../../archive/archive-reader.js';
 import type { IncomingFile, PrearchiveStore } from '../../archive/prearchive-store.js';
@@ -8,7 +9,6 @@ import type { IngestInput, IngestOptions, IngestOutcome } from '../../services/i
 import type { IngestService } from '../../services/ingest/ingest.service.js';
 import type { XnatContext } from './context.js';
 import type { XnatRouter } from './router.js';
-import fsp from 'node:fs/promises';
 
 const HANDLERS = ['dicom-zip', 'si', 'gradual-dicom'];
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { AppError, invalidInput, notFound, notImplemented } from '../../domain/errors.js';
 import { listingTime, parseOverwrite, prearchiveUri, type PrearchiveSession } from '../../domain/prearchive.js';
 import type { PrearchiveService } from '../../services/ingest/prearchive.service.js';
@@ -60,7 +61,7 @@ export function registerPrearchiveRoutes(router: XnatRouter, prearchive: Prearch
       const file = (await prearchive.files(session, scan.scanId)).find((f) => f.name === more[5]);
       if (!file) throw notFound(`No file ${more[5]} in scan ${scan.scanId}`);
       ctx.reply.header('Content-Disposition', `attachment; filename="${file.name}"`);
-      return void (await ctx.reply.code(200).type('application/dicom').send((await import('node:fs')).createReadStream(prearchive.filePath(session, scan, file.name))));
+      return void (await ctx.reply.code(200).type('application/dicom').send(fs.createReadStream(prearchive.filePath(session, scan, file.name))));
     }
     throw notFound(`No such prearchive resource: ${more.join('/')}`);
   });

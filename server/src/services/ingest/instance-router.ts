@@ -39,11 +39,6 @@ export class InstanceRouter {
     private readonly explicitProject: Project | undefined,
   ) {}
 
-  /** Resolves the project the sender named, refusing one they may not add data to. */
-  static async requireProject(db: Kysely<DB>, access: AccessService, actor: Actor, idOrAlias: string): Promise<Project> {
-    return (await access.requireProject(actor, idOrAlias, 'create')).project;
-  }
-
   async route(tags: DicomTags, options: IngestOptions): Promise<Route> {
     this.siteRules ??= await this.rules.siteRules();
     let project = this.explicitProject;
