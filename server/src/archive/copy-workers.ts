@@ -29,6 +29,7 @@ parentPort.on('message', (task) => {
       size += n;
     }
     if (output >= 0) fs.fdatasyncSync(output);
+    if (task.sync) fs.fdatasyncSync(input);
     parentPort.postMessage({ id: task.id, size, md5: hash.digest('hex') });
   } catch (e) {
     parentPort.postMessage({ id: task.id, error: { code: e.code, message: e.message } });
@@ -43,6 +44,8 @@ interface Task {
   readonly id: number;
   readonly from: string;
   readonly to: string | null;
+  /** Flush the file read to disk as well. */
+  readonly sync: boolean;
   resolve(value: { size: number; md5: string }): void;
   reject(error: Error): void;
 }
@@ -59,12 +62,12 @@ export class CopyWorkers {
 
   /** Copies `from` to the new file `to` (absolute paths), synced to disk; resolves with the size and MD5 of what was written. */
   copy(from: string, to: string): Promise<{ size: number; md5: string }> {
-    return this.run(from, to);
+    return this.run(from, to, false);
   }
 
-  /** Size and MD5 of a file, read on a worker thread. */
-  hash(file: string): Promise<{ size: number; md5: string }> {
-    return this.run(file, null);
+  /** Size and MD5 of a file, read on a worker thread; `sync` flushes it to disk too. */
+  hash(file: string, sync = false): Promise<{ size: number; md5: string }> {
+    return this.run(file, null, sync);
   }
 
   async close(): Promise<void> {
@@ -73,9 +76,9 @@ export class CopyWorkers {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private run(from: string, to: string | null): Promise<{ size: number; md5: string }> {
+  private run(from: string, to: string | null, sync: boolean): Promise<{ size: number; md5: string }> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, from, to, resolve, reject });
+      this.waiting.push({ id: this.nextId++, from, to, sync, resolve, reject });
       this.dispatch();
     });
   }
@@ -87,7 +90,7 @@ export class CopyWorkers {
       const task = this.waiting.shift() as Task;
       this.busy.set(worker, task);
       worker.ref();
-      worker.postMessage({ id: task.id, from: task.from, to: task.to });
+      worker.postMessage({ id: task.id, from: task.from, to: task.to, sync: task.sync });
     }
   }
 

@@ -127,7 +127,18 @@ export class FileStore {
    * is a conflict unless `replace`. `onCopied` runs after a byte copy (rate limits, cancellation).
    */
   async linkOrCopy(fromRelative: string, toRelative: string, options: { links: boolean; replace?: boolean; onCopied?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
-    const from = this.absolute(fromRelative);
+    return this.placeFrom(this.absolute(fromRelative), `File missing from the archive disk: ${fromRelative}`, toRelative, options);
+  }
+
+  /**
+   * Takes a file from outside the archive (the prearchive, on the same disk) into it, as linkOrCopy
+   * does; a link shares the bytes as they were written, so check them with hash(..., { sync: true }).
+   */
+  async adopt(fromAbsolute: string, toRelative: string, options: { links: boolean }): Promise<LinkOrCopy> {
+    return this.placeFrom(fromAbsolute, `File missing: ${fromAbsolute}`, toRelative, options);
+  }
+
+  private async placeFrom(from: string, missing: string, toRelative: string, options: { links: boolean; replace?: boolean; onCopied?: (bytes: number) => Promise<void> }): Promise<LinkOrCopy> {
     const to = this.absolute(toRelative);
     await fsp.mkdir(path.dirname(to), { recursive: true });
     const temp = path.join(this.stagingRoot, `${Date.now()}-${crypto.randomUUID()}.copy`);
@@ -154,16 +165,19 @@ export class FileStore {
     } catch (e) {
       await fsp.rm(temp, { force: true });
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new AppError('not_found', `File missing from the archive disk: ${fromRelative}`);
+      if (code === 'ENOENT') throw new AppError('not_found', missing);
       if (code === 'ENOSPC') throw new AppError('storage_full', 'The archive disk is full');
       throw e;
     }
   }
 
-  /** Size and MD5 of an archive file as it is on disk (read on a worker thread); undefined when missing. */
-  async hash(relative: string): Promise<{ size: number; md5: string } | undefined> {
+  /**
+   * Size and MD5 of an archive file as it is on disk (read on a worker thread); undefined when missing.
+   * `sync` also flushes the file to disk (for bytes that were written without it).
+   */
+  async hash(relative: string, options: { sync?: boolean } = {}): Promise<{ size: number; md5: string } | undefined> {
     try {
-      return await this.workers.hash(this.absolute(relative));
+      return await this.workers.hash(this.absolute(relative), options.sync ?? false);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;

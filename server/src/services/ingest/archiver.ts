@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { FileStore } from '../../archive/file-store.js';
 import { scanResourceDir } from '../../archive/layout.js';
@@ -195,21 +193,14 @@ export class Archiver {
     };
   }
 
-  /** Links (or copies) one file into the archive, then reads it back and checks it against the ingest record. */
+  /** Links (or copies) one file into the archive, then checks it against the ingest record (and makes it durable). */
   private async place(m: Move): Promise<void> {
-    const target = this.store.absolute(m.waiting ?? m.to);
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    try {
-      await fsp.link(m.from, target);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw conflict(`The archive already has a file at ${m.to} that no catalog lists; remove it or choose another label`);
-      if (code === 'ENOENT') throw new AppError('internal', `The prearchive file ${m.file.scanId}/${m.file.name} is missing; rebuild the session`);
-      await fsp.copyFile(m.from, target, fs.constants.COPYFILE_EXCL);
-    }
-    const found = await readBack(target);
-    if (found.size !== m.file.size || found.md5 !== m.file.md5) {
-      throw new AppError('internal', `Verification failed for ${m.file.scanId}/${m.file.name}: expected ${m.file.size} bytes with MD5 ${m.file.md5}, found ${found.size} bytes with MD5 ${found.md5}`);
+    const relative = m.waiting ?? m.to;
+    const placed = await this.store.adopt(m.from, relative, { links: true });
+    // A copy is measured while written; a link shares the prearchive's bytes, read back (and flushed) here.
+    const found = placed.method === 'copy' ? placed : await this.store.hash(relative, { sync: true });
+    if (!found || found.size !== m.file.size || found.md5 !== m.file.md5) {
+      throw new AppError('internal', `Verification failed for ${m.file.scanId}/${m.file.name}: expected ${m.file.size} bytes with MD5 ${m.file.md5}, found ${found ? `${found.size} bytes with MD5 ${found.md5}` : 'no file'}`);
     }
   }
 
@@ -267,21 +258,4 @@ function groupFiles(files: readonly PrearchiveFile[]): Map<string, PrearchiveFil
 
 function fileRow(f: PrearchiveFile, resourceId: number, actor: Actor) {
   return { id: 0, resourceId, path: f.name, size: f.size, md5: f.md5, format: 'DICOM', content: 'RAW', tags: '', createdAt: '', createdBy: loginOf(actor) };
-}
-
-/** Reads a placed file back for its size and MD5, and makes it durable before the rows say it exists. */
-async function readBack(file: string): Promise<{ size: number; md5: string }> {
-  const handle = await fsp.open(file, 'r');
-  try {
-    const hash = crypto.createHash('md5');
-    let size = 0;
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      hash.update(chunk);
-    }
-    await handle.datasync();
-    return { size, md5: hash.digest('hex') };
-  } finally {
-    await handle.close();
-  }
 }
