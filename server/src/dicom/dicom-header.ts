@@ -1,35 +1,27 @@
 import fs from 'node:fs/promises';
 import dcmjs from 'dcmjs';
-import { HEAD_BYTES, isDicom } from './dicom-summary.js';
 import { walkHeader } from './element-walker.js';
+import type { InstanceFacts } from '../domain/session-building.js';
 
 /**
  * The header of one DICOM instance, read up to the pixel data: the values ingest needs by name,
  * and any tag by number for routing rules (`text('00104000')`).
  */
-export interface DicomHeader {
-  readonly sopClassUid: string;
-  readonly sopInstanceUid: string;
+export interface DicomHeader extends InstanceFacts {
   readonly studyInstanceUid: string;
-  readonly seriesInstanceUid: string;
-  readonly seriesNumber: string;
-  readonly seriesDescription: string;
-  readonly modality: string;
-  readonly studyDate: string;
-  readonly studyTime: string;
-  readonly seriesTime: string;
-  readonly manufacturer: string;
-  readonly modelName: string;
-  readonly stationName: string;
   readonly institutionName: string;
-  readonly accessionNumber: string;
-  readonly patientName: string;
-  readonly patientId: string;
   readonly protocolName: string;
-  readonly frames: number;
   readonly transferSyntaxUid: string;
   /** A tag's value as text ('GGGGEEEE', upper-case hex); multiple values joined with '\'; undefined when absent. */
   text(tag: string): string | undefined;
+}
+
+/** Headers are read from the first bytes only; a header longer than this is read from the whole file. */
+export const HEAD_BYTES = 256 * 1024;
+
+/** DICOM Part 10 files carry `DICM` after a 128-byte preamble. */
+export function isDicom(bytes: Buffer): boolean {
+  return bytes.length >= 132 && bytes.toString('latin1', 128, 132) === 'DICM';
 }
 
 interface Element {

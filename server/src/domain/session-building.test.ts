@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { buildSession, compareScanIds, dicomDate, dicomTime, scanFolderFor, sessionModality, type ReceivedFile } from './session-building.js';
 
 const file = (over: Partial<ReceivedFile>): ReceivedFile => ({
-  scan: '1', name: 'x.dcm', size: 100, md5: 'm', sopUid: '1', sopClassUid: '1.2.840.10008.5.1.4.1.1.4', seriesUid: '1.1', seriesNumber: '1',
+  scan: '1', name: 'x.dcm', size: 100, md5: 'm', sopInstanceUid: '1', sopClassUid: '1.2.840.10008.5.1.4.1.1.4', seriesInstanceUid: '1.1', seriesNumber: '1',
   seriesDescription: 'T1', modality: 'MR', frames: 1, studyDate: '20240301', studyTime: '101500.123', seriesTime: '1016', manufacturer: 'ACME',
   modelName: 'M3T', stationName: 'SCANNER1', patientName: 'DOE^J', patientId: 'ID1', accessionNumber: 'ACC1', ...over,
 });
@@ -29,13 +29,13 @@ describe('building sessions from received instances', () => {
     assert.equal(sessionModality(['US', 'SR']), 'US');
     assert.equal(sessionModality(['SR']), 'SR');
     assert.equal(buildSession([file({ modality: 'XC' })]).xsiType, 'xnat:otherDicomSessionData');
-    assert.equal(buildSession([file({ modality: 'CT' }), file({ modality: 'PT', scan: '2', seriesUid: '2' })]).xsiType, 'xnat:petSessionData');
+    assert.equal(buildSession([file({ modality: 'CT' }), file({ modality: 'PT', scan: '2', seriesInstanceUid: '2' })]).xsiType, 'xnat:petSessionData');
   });
 
   test('session and scan values come from the headers', () => {
     const built = buildSession([
       file({ scan: '10', name: 'b.dcm', frames: 3 }), file({ scan: '10', name: 'a.dcm', frames: 1 }),
-      file({ scan: '2', seriesUid: '2.2', seriesDescription: '', modality: 'MR' }),
+      file({ scan: '2', seriesInstanceUid: '2.2', seriesDescription: '', modality: 'MR' }),
     ]);
     assert.deepEqual(built.scans.map((s) => s.scanId), ['2', '10']);
     const t1 = built.scans[1]!;

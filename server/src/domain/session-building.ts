@@ -6,29 +6,32 @@ import { scanTypeForModality, sessionTypeForModality } from './xsi-types.js';
  * the modalities present, session and scan values from the headers.
  */
 
+/** The header values ingest keeps about each instance (named as the DICOM header reader names them). */
+export const INSTANCE_FACTS = [
+  'sopInstanceUid', 'sopClassUid', 'seriesInstanceUid', 'seriesNumber', 'seriesDescription', 'modality', 'frames', 'studyDate', 'studyTime',
+  'seriesTime', 'manufacturer', 'modelName', 'stationName', 'patientName', 'patientId', 'accessionNumber',
+] as const;
+
+export type InstanceFacts = { readonly [K in (typeof INSTANCE_FACTS)[number]]: K extends 'frames' ? number : string };
+
 /** What ingest records about each stored instance (one line of a session's manifest). */
-export interface ReceivedFile {
+export interface ReceivedFile extends InstanceFacts {
   /** The scan folder (and scan ID) under SCANS/. */
   readonly scan: string;
   readonly name: string;
   readonly size: number;
   readonly md5: string;
-  readonly sopUid: string;
-  readonly sopClassUid: string;
-  readonly seriesUid: string;
-  readonly seriesNumber: string;
-  readonly seriesDescription: string;
-  readonly modality: string;
-  readonly frames: number;
-  readonly studyDate: string;
-  readonly studyTime: string;
-  readonly seriesTime: string;
-  readonly manufacturer: string;
-  readonly modelName: string;
-  readonly stationName: string;
-  readonly patientName: string;
-  readonly patientId: string;
-  readonly accessionNumber: string;
+}
+
+/** The manifest line of an instance stored as `scan/name`. */
+export function receivedFile(facts: InstanceFacts, file: { scan: string; name: string; size: number; md5: string }): ReceivedFile {
+  const picked = Object.fromEntries(INSTANCE_FACTS.map((key) => [key, facts[key]])) as unknown as InstanceFacts;
+  return { ...picked, scan: file.scan, name: file.name, size: file.size, md5: file.md5 };
+}
+
+/** The stored name of an instance: its SOP Instance UID, so a resent instance replaces itself. */
+export function instanceFileName(sopInstanceUid: string): string {
+  return `${sopInstanceUid.replace(/[^0-9A-Za-z._-]/g, '_')}.dcm`;
 }
 
 /**
@@ -100,7 +103,7 @@ export function buildSession(files: readonly ReceivedFile[]): BuiltSession {
 
 function buildScan(scanId: string, files: readonly ReceivedFile[]): BuiltScan {
   const first = files[0] as ReceivedFile;
-  const fields: Record<string, string> = { UID: first.seriesUid };
+  const fields: Record<string, string> = { UID: first.seriesInstanceUid };
   if (first.seriesDescription) {
     fields.series_description = first.seriesDescription;
     fields.type = first.seriesDescription;
@@ -111,7 +114,7 @@ function buildScan(scanId: string, files: readonly ReceivedFile[]): BuiltScan {
   if (startTime) fields.startTime = startTime;
   fields.frames = String(files.reduce((n, f) => n + Math.max(1, f.frames), 0));
   const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
-  return { scanId, seriesUid: first.seriesUid, xsiType: scanTypeForModality(first.modality).xsiType, fields, files: sorted };
+  return { scanId, seriesUid: first.seriesInstanceUid, xsiType: scanTypeForModality(first.modality).xsiType, fields, files: sorted };
 }
 
 /** Numeric scan IDs in number order, others after them by name. */

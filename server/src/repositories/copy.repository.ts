@@ -3,7 +3,7 @@ import type { ResourceFile } from '../domain/entities.js';
 import { now } from './field-columns.js';
 
 /** Inserts the rows of copied files in chunks (one statement per 200 files). */
-export async function insertCopiedFiles(db: Db, resourceId: number, files: readonly ResourceFile[], createdBy: string): Promise<void> {
+export async function insertCopiedFiles(db: Db, resourceId: number, files: readonly Pick<ResourceFile, 'path' | 'size' | 'md5' | 'format' | 'content' | 'tags'>[], createdBy: string): Promise<void> {
   const at = now();
   for (let i = 0; i < files.length; i += 200) {
     await db.insertInto('resource_file').values(files.slice(i, i + 200).map((f) => ({

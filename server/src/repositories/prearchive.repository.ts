@@ -4,20 +4,8 @@ import type { PrearchiveSessionTable } from '../db/tables/prearchive.table.js';
 import type { ArchiveDecision, PrearchiveAddress, PrearchiveFile, PrearchiveScan, PrearchiveSession, PrearchiveStatus } from '../domain/prearchive.js';
 import { now } from './field-columns.js';
 
-export interface NewPrearchiveSession {
-  readonly projectKey: string;
-  readonly projectId: string | null;
-  readonly timestamp: string;
-  readonly folder: string;
-  readonly subject: string;
-  readonly label: string;
-  readonly studyUid: string;
-  readonly autoArchive: ArchiveDecision | null;
-  readonly source: string;
-  readonly preventAnon: boolean;
-  readonly preventAutoCommit: boolean;
-  readonly createdBy: string;
-}
+export type NewPrearchiveSession = Pick<PrearchiveSession,
+  'projectKey' | 'projectId' | 'timestamp' | 'folder' | 'subject' | 'label' | 'studyUid' | 'autoArchive' | 'source' | 'preventAnon' | 'preventAutoCommit' | 'createdBy'>;
 
 export async function insertPrearchiveSession(db: Db, s: NewPrearchiveSession): Promise<PrearchiveSession> {
   const at = now();

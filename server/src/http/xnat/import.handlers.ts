@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { detectArchiveKind } from '../../archive/archive-reader.js';
 import type { IncomingFile, PrearchiveStore } from '../../archive/prearchive-store.js';
-import { isDicom } from '../../dicom/dicom-summary.js';
+import { isDicom } from '../../dicom/dicom-header.js';
 import { AppError, invalidInput, notFound, notImplemented } from '../../domain/errors.js';
 import { parseOverwrite } from '../../domain/prearchive.js';
 import type { IngestInput, IngestOptions, IngestOutcome } from '../../services/ingest/ingest-request.js';
@@ -60,7 +60,7 @@ export function registerImportRoutes(router: XnatRouter, deps: { ingest: IngestS
 }
 
 /** The parameters XNAT's importers read (upper-case names, DICOM-zip's lower-case ones, dest). */
-export function importOptions(ctx: XnatContext): IngestOptions {
+function importOptions(ctx: XnatContext): IngestOptions {
   const p = ctx.params;
   const dest = parseDest(p.get('dest'));
   const project = p.first('PROJECT_ID', 'project') || dest.project;
@@ -83,7 +83,7 @@ export function importOptions(ctx: XnatContext): IngestOptions {
 }
 
 /** `dest=/prearchive[/projects/P]` or `/archive[/projects/P[/subjects/S[/experiments/E]]]`, with or without /data. */
-export function parseDest(dest: string | undefined): { destination?: 'prearchive' | 'archive'; project?: string; subject?: string; session?: string } {
+function parseDest(dest: string | undefined): { destination?: 'prearchive' | 'archive'; project?: string; subject?: string; session?: string } {
   if (!dest) return {};
   const clean = dest.trim().replace(/^\/(data|REST)(?=\/)/i, '');
   const pre = /^\/prearchive(?:\/projects\/([^/]+)(?:\/.*)?)?\/?$/i.exec(clean);

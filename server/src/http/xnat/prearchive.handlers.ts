@@ -69,7 +69,7 @@ export function registerPrearchiveRoutes(router: XnatRouter, prearchive: Prearch
   router.special(['services', 'prearchive'], async (ctx, rest) => {
     requireMethod(ctx, 'POST');
     const action = rest[0]?.toLowerCase();
-    const sources = ctx.params.all('src').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+    const sources = sourcesOf(ctx);
     if (sources.length === 0) throw invalidInput('Name the prearchive sessions with src=/prearchive/projects/{project}/{timestamp}/{session}');
     const sessions: PrearchiveSession[] = [];
     for (const src of sources) sessions.push(await prearchive.getByUri(ctx.actor, src));
@@ -80,7 +80,7 @@ export function registerPrearchiveRoutes(router: XnatRouter, prearchive: Prearch
         if (!newProject) throw invalidInput('Name the project to move to with newProject=');
         out.push(await prearchive.move(ctx.actor, session, newProject));
       } else if (action === 'rebuild') {
-        out.push(await prearchive.rebuild(ctx.actor, session));
+        out.push(await prearchive.rebuild(session));
       } else if (action === 'delete') {
         await prearchive.delete(ctx.actor, session);
         out.push({ ...session, status: 'DELETING' });
@@ -94,7 +94,7 @@ export function registerPrearchiveRoutes(router: XnatRouter, prearchive: Prearch
   router.special(['services', 'archive'], async (ctx, rest) => {
     if (rest.length > 0) throw notFound(`No such service: /services/archive/${rest.join('/')}`);
     requireMethod(ctx, 'POST');
-    const sources = ctx.params.all('src').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+    const sources = sourcesOf(ctx);
     if (sources.length === 0) {
       const project = ctx.params.get('project');
       const ts = ctx.params.get('PREARC_TIMESTAMP');
@@ -156,7 +156,7 @@ async function sessionRoute(ctx: XnatContext, prearchive: PrearchiveService, ses
   switch (action) {
     case 'build':
     case 'rebuild': {
-      const built = action === 'build' ? await prearchive.build(ctx.actor, session) : await prearchive.rebuild(ctx.actor, session);
+      const built = action === 'build' ? await prearchive.build(session) : await prearchive.rebuild(session);
       return void (await ctx.reply.code(200).type('text/uri-list').send(`/data${prearchiveUri(built)}\r\n`));
     }
     case 'commit': {
@@ -194,6 +194,11 @@ function row(s: PrearchiveSession, counts: { scans: number; files: number; bytes
     VISIT: '', PROTOCOL: '', TIMEZONE: '', message: s.message ?? '',
     scan_count: String(counts?.scans ?? 0), file_count: String(counts?.files ?? 0), file_size: String(counts?.bytes ?? 0),
   };
+}
+
+/** The prearchive sessions named by `src` (repeated, or comma-separated). */
+function sourcesOf(ctx: XnatContext): string[] {
+  return ctx.params.all('src').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
 function requireMethod(ctx: XnatContext, method: string): void {

@@ -13,7 +13,7 @@ import type { Project, Resource } from '../../domain/entities.js';
 import { AppError, conflict, forbidden, invalidInput } from '../../domain/errors.js';
 import { checkLabel } from '../../domain/names.js';
 import { prearchiveUri, type Overwrite, type PrearchiveFile, type PrearchiveScan, type PrearchiveSession } from '../../domain/prearchive.js';
-import { findExperimentInProject, insertExperiment } from '../../repositories/experiment.repository.js';
+import { findExperimentInProject, insertExperiment, type ExperimentListRow } from '../../repositories/experiment.repository.js';
 import { insertCopiedFiles } from '../../repositories/copy.repository.js';
 import {
   claimPrearchiveSession, deletePrearchiveSession, findPrearchiveSessionById, listPrearchiveFiles, listPrearchiveScans, updatePrearchiveSession,
@@ -114,7 +114,7 @@ export class Archiver {
       throw forbidden(`Project ${project.id} does not let uploads create subjects, and it has no subject ${subjectLabel}: create the subject first or ask an owner to allow it`);
     }
     const found = await findExperimentInProject(this.db, project.id, label, 'labelFirst');
-    const existing = found ? await this.existingFacts(found.item.id, found) : undefined;
+    const existing = found ? await this.existingFacts(found) : undefined;
     const xsiType = session.xsiType ?? 'xnat:otherDicomSessionData';
     const byScan = groupFiles(files);
     const plan = planArchive(project.id, { label, xsiType, studyUid: session.studyUid, scans: scans.map((s) => ({ scanId: s.scanId, seriesUid: s.seriesUid, files: byScan.get(s.scanId) ?? [] })) },
@@ -161,9 +161,9 @@ export class Archiver {
           if (t.moves.length === 0) continue;
           const resource = t.resource ?? (await insertResource(trx, { owner: { kind: 'scan', experimentId: expId, scanPk: pk }, ...DICOM_RESOURCE, description: '', tags: '', dir: t.dir }));
           const added = t.moves.filter((m) => m.waiting === null);
-          await insertCopiedFiles(trx, resource.id, added.map((m) => ({ ...fileRow(m.file, resource.id, actor) })), loginOf(actor));
+          await insertCopiedFiles(trx, resource.id, added.map((m) => dicomFile(m.file)), loginOf(actor));
           for (const m of t.moves.filter((x) => x.waiting !== null)) {
-            await upsertFile(trx, { resourceId: resource.id, path: m.file.name, size: m.file.size, md5: m.file.md5, format: 'DICOM', content: 'RAW', tags: '', createdBy: loginOf(actor) });
+            await upsertFile(trx, { resourceId: resource.id, ...dicomFile(m.file), createdBy: loginOf(actor) });
           }
           await refreshResourceStats(trx, resource.id);
           resourceIds.push(resource.id);
@@ -211,7 +211,9 @@ export class Archiver {
     }
   }
 
-  private async existingFacts(experimentId: string, found: { label: string; isShared: boolean; subjectLabel: string; item: { subjectId: string; xsiType: string; imageSessionId: string | null; fields: Record<string, string>; projectId: string } }) {
+  /** What a merge needs to know of the session the project already has: its scans with their DICOM files. */
+  private async existingFacts(found: ExperimentListRow) {
+    const experimentId = found.item.id;
     const scans = await listScans(this.db, experimentId);
     const resources = (await listResourcesOfExperiment(this.db, experimentId)).filter((r) => r.owner.kind === 'scan' && r.label === DICOM_RESOURCE.label);
     const files = await listFilesOfResources(this.db, resources.map((r) => r.id));
@@ -256,6 +258,7 @@ function groupFiles(files: readonly PrearchiveFile[]): Map<string, PrearchiveFil
   return out;
 }
 
-function fileRow(f: PrearchiveFile, resourceId: number, actor: Actor) {
-  return { id: 0, resourceId, path: f.name, size: f.size, md5: f.md5, format: 'DICOM', content: 'RAW', tags: '', createdAt: '', createdBy: loginOf(actor) };
+/** The archive row of a prearchive file: a raw DICOM file of the scan's DICOM resource. */
+function dicomFile(f: PrearchiveFile) {
+  return { path: f.name, size: f.size, md5: f.md5, format: 'DICOM', content: 'RAW', tags: '' };
 }

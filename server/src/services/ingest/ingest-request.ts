@@ -44,9 +44,8 @@ export interface SessionOutcome {
   /** `/prearchive/projects/...` or `/archive/projects/{P}/subjects/{S}/experiments/{E}`. */
   readonly uri: string;
   readonly archived: boolean;
-  readonly files: number;
   /** Why an archive that was asked for did not happen (the session waits in the prearchive). */
-  readonly problem?: { readonly status: 'CONFLICT' | 'ERROR'; readonly message: string; readonly code: string };
+  readonly problem?: { readonly status: 'CONFLICT' | 'ERROR'; readonly message: string };
 }
 
 export interface IngestOutcome {

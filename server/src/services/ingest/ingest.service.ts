@@ -14,7 +14,7 @@ import type { AnonymizationService } from './anonymization.service.js';
 import type { Archiver } from './archiver.js';
 import type { IngestInput, IngestOptions, IngestOutcome, SessionOutcome } from './ingest-request.js';
 import { InstanceRouter, type Route } from './instance-router.js';
-import { instanceFileName, receivedFile } from './received-file.js';
+import { instanceFileName, receivedFile } from '../../domain/session-building.js';
 import type { ReceivingSessions } from './receiving-sessions.js';
 import type { RoutingRulesService } from './routing-rules.service.js';
 import type { SessionBuilder } from './session-builder.js';
@@ -130,7 +130,7 @@ export class IngestService {
     }
     const file = input.size !== undefined && input.md5 !== undefined ? { path: input.file, size: input.size, md5: input.md5 } : await this.store.measure(input.file);
     const session = await this.file(actor, router, { name: input.name, file, header }, options);
-    return { uri: prearchiveUri(session), archived: false, files: 1 };
+    return { uri: prearchiveUri(session), archived: false };
   }
 
   /** Checks the archive, then unpacks it into the incoming area and reads every header. */
@@ -198,35 +198,29 @@ export class IngestService {
       }
     }
     const decision = decisionOf(options, route);
-    const name = instanceFileName(header);
+    const name = instanceFileName(header.sopInstanceUid);
     return this.receiving.add(route.projectKey, route.project?.id ?? null, header.studyInstanceUid, route.session, {
       subject: route.subject, autoArchive: decision, source: options.source, preventAnon: options.preventAnon,
       preventAutoCommit: options.preventAutoCommit, createdBy: loginOf(actor),
     }, header.seriesInstanceUid, header.seriesNumber, async (session, scan) => {
       await this.store.place(file.path, session, scan, name);
-      return receivedFile(header, scan, name, file.size, file.md5);
+      return receivedFile(header, { scan, name, size: file.size, md5: file.md5 });
     });
   }
 
   /** Builds a session and archives it when the upload or its project says so. */
   private async finish(actor: Actor, session: PrearchiveSession, options: IngestOptions | undefined): Promise<SessionOutcome> {
     const built = await this.builder.build(session, { from: ['RECEIVING', 'READY', 'CONFLICT', 'ERROR'] });
-    const files = await this.fileCount(built);
     const project = built.projectId ? await findProject(this.db, built.projectId) : undefined;
     const plan = archivePlan(built, project, options);
-    if (!plan || built.status === 'ERROR') return { uri: prearchiveUri(built), archived: false, files };
+    if (!plan || built.status === 'ERROR') return { uri: prearchiveUri(built), archived: false };
     try {
       const archived = await this.archiver.archive(actor, built, { overwrite: plan.overwrite, reason: 'auto-archive' });
-      return { uri: archived.uri, archived: true, files };
+      return { uri: archived.uri, archived: true };
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      return { uri: prearchiveUri(built), archived: false, files, problem: { status: e.code === 'internal' ? 'ERROR' : 'CONFLICT', message: e.message, code: e.code } };
+      return { uri: prearchiveUri(built), archived: false, problem: { status: e.code === 'internal' ? 'ERROR' : 'CONFLICT', message: e.message } };
     }
-  }
-
-  private async fileCount(session: PrearchiveSession): Promise<number> {
-    const row = await this.db.selectFrom('prearchive_file').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', session.id).executeTakeFirst();
-    return Number(row?.n ?? 0);
   }
 }
 

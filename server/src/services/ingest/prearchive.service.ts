@@ -76,12 +76,13 @@ export class PrearchiveService {
     return this.store.filePath(session, scan.folder, name);
   }
 
-  async build(actor: Actor, session: PrearchiveSession): Promise<PrearchiveSession> {
+  /** Builds a session (after get(), which checked the actor's rights). */
+  async build(session: PrearchiveSession): Promise<PrearchiveSession> {
     return this.builder.build(session);
   }
 
   /** Reads every file of the session again (headers, sizes, MD5s) and rebuilds it. */
-  async rebuild(actor: Actor, session: PrearchiveSession): Promise<PrearchiveSession> {
+  async rebuild(session: PrearchiveSession): Promise<PrearchiveSession> {
     return this.builder.build(session, { fromDisk: true, from: ACTIONABLE });
   }
 

@@ -68,7 +68,7 @@ export class ReceivingSessions {
         const found = await findOpenPrearchiveSession(this.db, projectKey, studyUid, label, INTERRUPTIBLE);
         const session = found ?? (await this.create(projectKey, projectId, studyUid, label, origin));
         const folders = new Map<string, string>();
-        if (found) for (const f of await this.store.readManifest(found)) folders.set(f.scan, f.seriesUid);
+        if (found) for (const f of await this.store.readManifest(found)) folders.set(f.scan, f.seriesInstanceUid);
         entry = { session, folders, lastArrival: 0, lastTouch: 0, pending: [], flushTimer: undefined, quietTimer: undefined };
         this.open.set(key, entry);
       }

@@ -4,12 +4,11 @@ import type { DB } from '../../db/database.js';
 import { readDicomHeader } from '../../dicom/dicom-header.js';
 import { conflict } from '../../domain/errors.js';
 import { INTERRUPTIBLE, type PrearchiveSession, type PrearchiveStatus } from '../../domain/prearchive.js';
-import { buildSession, type ReceivedFile } from '../../domain/session-building.js';
+import { buildSession, receivedFile, type ReceivedFile } from '../../domain/session-building.js';
 import { findExperimentInProject } from '../../repositories/experiment.repository.js';
 import {
   claimPrearchiveSession, findPrearchiveSessionById, replacePrearchiveContents, updatePrearchiveSession,
 } from '../../repositories/prearchive.repository.js';
-import { receivedFile } from './received-file.js';
 import type { ReceivingSessions } from './receiving-sessions.js';
 
 /**
@@ -40,7 +39,7 @@ export class SessionBuilder {
           await replacePrearchiveContents(trx, session.id, built.scans.map((s) => ({
             scanId: s.scanId, folder: s.scanId, seriesUid: s.seriesUid, xsiType: s.xsiType, fields: s.fields,
             fileCount: s.files.length, fileSize: s.files.reduce((n, f) => n + f.size, 0),
-          })), built.scans.flatMap((s) => s.files.map((f) => ({ scanId: s.scanId, name: f.name, size: f.size, md5: f.md5, sopUid: f.sopUid }))));
+          })), built.scans.flatMap((s) => s.files.map((f) => ({ scanId: s.scanId, name: f.name, size: f.size, md5: f.md5, sopUid: f.sopInstanceUid }))));
           await updatePrearchiveSession(trx, session.id, {
             xsiType: built.xsiType, scanDate: built.scanDate, scanTime: built.scanTime, fields: built.fields, message: status.message,
           });
@@ -69,7 +68,7 @@ export class SessionBuilder {
       const header = await readDicomHeader(file.path);
       if (!header) continue;
       const measured = await this.store.measure(file.path);
-      out.push(receivedFile(header, file.scan, file.name, measured.size, measured.md5));
+      out.push(receivedFile(header, { scan: file.scan, name: file.name, size: measured.size, md5: measured.md5 }));
       changed = true;
     }
     if (changed || out.length !== listed.length) await this.store.writeManifest(session, out);
