@@ -37,7 +37,7 @@ for (const dialect of testDialects()) {
     const dirs: string[] = [];
 
     before(async () => {
-      server = await startServer({ dialect, args: ['--ae-titles', 'XNAT,AUTOAE=AUTO,HOLDING=HOLD'], env: { XNAT_TS_INGEST_QUIET_SECONDS: '1' } });
+      server = await startServer({ dialect, args: ['--ae-titles', 'XNAT,AUTOAE=AUTO,HOLDING=HOLD,GONE=NOSUCH'], env: { XNAT_TS_INGEST_QUIET_SECONDS: '1' } });
       seed = new Seeder(server.url);
       assert.ok(server.dicomPort, `the server did not print its DICOM receiver:\n${server.output()}`);
       port = server.dicomPort;
@@ -101,6 +101,21 @@ for (const dialect of testDialects()) {
       assert.equal(row.project, 'HOLD');
       assert.equal(row.subject, 'SUBJ2');
       assert.deepEqual(await seed.rows('/data/projects/HOLD/experiments'), []);
+    });
+
+    it('refuses (0xC000) what ingest refuses, storing nothing: a title bound to a missing project, an instance without a StudyInstanceUID', async () => {
+      const { dir, files } = await writeDicomStudies([{ studyUid: `1.2.826.0.1.3680043.8.498.${Date.now()}7`, patientName: 'SUBJ4', patientId: 'SUBJ4_MR1', series: SERIES.slice(0, 1) }]);
+      dirs.push(dir);
+      const gone = await dcmtk('storescu', ['-v', '-aec', 'GONE', '127.0.0.1', String(port), path.join(dir, files[0]!)]);
+      assert.notEqual(gone.code, 0, gone.output);
+      assert.match(gone.output, /0xc000|Cannot understand|Error: Cannot/i);
+      const noStudy = path.join(dir, 'no-study.dcm');
+      await exec('/usr/bin/python3', ['-c', 'import sys, pydicom; d = pydicom.dcmread(sys.argv[1]); del d.StudyInstanceUID; d.save_as(sys.argv[2])', path.join(dir, files[0]!), noStudy]);
+      const bad = await dcmtk('storescu', ['-v', '-aec', 'XNAT', '127.0.0.1', String(port), noStudy]);
+      assert.notEqual(bad.code, 0, bad.output);
+      assert.match(bad.output, /0xc000|Cannot understand|Error: Cannot/i);
+      const everything = await seed.rows('/data/prearchive/projects');
+      assert.equal(everything.filter((r) => r.subject === 'SUBJ4' || r.name === 'SUBJ4_MR1').length, 0);
     });
   });
 }

@@ -187,5 +187,47 @@ for (const dialect of testDialects()) {
       assert.equal((await t.admin.put('/data/projects/PA/prearchive_code/0')).status, 200);
       await fs.rm(dir, { recursive: true, force: true });
     });
+
+    test('bad requests to the import service and the prearchive are refused clearly, leaving what is stored as it was', async () => {
+      const zip = await dicomZip([{ studyUid: '1.9.60', patientName: 'R01', patientId: 'R01_MR1', series: [{ number: 1, instances: 1 }] }]);
+      const boundary = 'xnat-ts-boundary';
+      const part = (name: string) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/zip\r\n\r\n`), zip, Buffer.from('\r\n')]);
+      const two = await t.admin.post('/data/services/import?PROJECT_ID=PA', {
+        body: Buffer.concat([part('a.zip'), part('b.zip'), Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.equal(two.status, 400);
+      assert.match(two.text, /one uploaded resource at a time/);
+      const dest = await t.admin.post('/data/services/import?PROJECT_ID=PA&dest=/elsewhere', { body: zip, headers: ZIP });
+      assert.equal(dest.status, 400);
+      assert.match(dest.text, /Unknown dest '\/elsewhere'/);
+      assert.equal((await t.admin.get('/data/prearchive/projects?format=json')).rows().filter((r) => r.name === 'R01_MR1').length, 0);
+
+      const uri = first((await upload(t.admin, 'PROJECT_ID=PA', '1.9.61', { id: 'R02_MR1' })).text);
+      const action = await t.admin.post(`${uri}?action=explode`);
+      assert.equal(action.status, 400);
+      assert.match(action.text, /Unknown action 'explode'/);
+      const missing = await t.admin.post(`/data/services/archive?src=${src(uri.replace(/\/R02_MR1$/, '/NOPE'))}`);
+      assert.equal(missing.status, 404);
+      assert.equal((await t.admin.get('/data/prearchive/elsewhere')).status, 404);
+      const wrongProject = await t.admin.put(`/data/projects/PB/subjects/X/experiments/R02_MR1?src=${src(uri)}`);
+      assert.equal(wrongProject.status, 400);
+      assert.match(wrongProject.text, /belongs to project PA; move it to PB first/);
+      assert.equal((await t.admin.post(`/data/services/prearchive/move?src=${src(uri)}`)).status, 400);
+      assert.equal((await t.admin.post('/data/services/prearchive/rebuild')).status, 400);
+      // Still there, untouched.
+      assert.equal((await t.admin.get(`${uri}?format=json`)).rows()[0]?.status, 'READY');
+      assert.equal((await t.admin.get(`${uri}/scans?format=json`)).rows()[0]?.file_count, '2');
+    });
+
+    test('two archives of one session at once: one archives it, the other is refused, and the files are archived once', async () => {
+      const uri = first((await upload(t.admin, 'PROJECT_ID=PA', '1.9.70', { name: 'C01', id: 'C01_MR1' })).text);
+      const [a, b] = await Promise.all([t.admin.post(`/data/services/archive?src=${src(uri)}`), t.admin.post(`/data/services/archive?src=${src(uri)}`)]);
+      const statuses = [a.status, b.status].sort();
+      assert.equal(statuses[0], 200, `${a.text} ${b.text}`);
+      assert.ok([404, 409].includes(statuses[1]!), `${a.status} ${a.text} / ${b.status} ${b.text}`);
+      const refused = a.status === 200 ? b : a;
+      assert.match(refused.text, /in progress|no longer exists|No prearchive session/);
+      assert.equal((await t.admin.get('/data/projects/PA/experiments/C01_MR1/scans/1/resources/DICOM/files?format=json')).rows().length, 2);
+    });
   });
 }
