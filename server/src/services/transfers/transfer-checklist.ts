@@ -4,9 +4,10 @@ import { hasRight } from '../../domain/access.js';
 import type {
   ExperimentCheck, ProjectAccessCheck, SubjectCheck, TransferChecklist, TransferProblem, TransferRequest, TransferSelection, TransferTotals,
 } from '../../domain/transfer.js';
-import { findExperimentById, listAssessorIdsOf, listExperimentIdsOfSubject, listExperimentProjects } from '../../repositories/experiment.repository.js';
+import { findExperimentById, listAssessorIdsOf, listExperimentProjects } from '../../repositories/experiment.repository.js';
 import { listSubjectProjects } from '../../repositories/subject.repository.js';
 import type { ProjectGrant } from '../access.service.js';
+import { foreignExperimentsOf } from '../data-deletion.js';
 import { planExperiment, planSubject, resourcePlansOf, type ExperimentPlan, type ResourcePlan, type SubjectPlan } from './transfer-plan.js';
 
 export interface ChecklistInput {
@@ -106,7 +107,7 @@ async function moveChecks(db: Db, sourceId: string, selection: TransferSelection
   for (const s of selection.subjects) {
     if (s.sharedInSource) problems.push({ kind: 'ownership', item: `subject ${s.sourceLabel}`, message: `Subject ${s.sourceLabel} is shared into ${sourceId} from another project: only its owner can move it (copy it instead)` });
     if (!s.whole) continue;
-    const foreign = (await listExperimentIdsOfSubject(db, s.id)).filter((e) => e.projectId !== sourceId);
+    const foreign = await foreignExperimentsOf(db, s.id, sourceId);
     if (foreign.length > 0) problems.push({ kind: 'ownership', item: `subject ${s.sourceLabel}`, message: `Subject ${s.sourceLabel} has experiments owned by project ${foreign[0]!.projectId} (${foreign.map((f) => f.id).join(', ')}); they would lose their subject` });
     const shares = (await listSubjectProjects(db, s.id)).filter((p) => p.isShared);
     if (shares.length > 0) warnings.push(`Subject ${s.sourceLabel} is shared into ${shares.map((p) => p.projectId).join(', ')}; those shares end when the source is deleted (the copy is not shared)`);
