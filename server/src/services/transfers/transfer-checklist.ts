@@ -8,7 +8,7 @@ import { findExperimentById, listAssessorIdsOf, listExperimentProjects } from '.
 import { listSubjectProjects } from '../../repositories/subject.repository.js';
 import type { ProjectGrant } from '../access.service.js';
 import { foreignExperimentsOf } from '../data-deletion.js';
-import { planExperiment, planSubject, resourcePlansOf, type ExperimentPlan, type ResourcePlan, type SubjectPlan } from './transfer-plan.js';
+import { bytesToCopy, planExperiment, planSubject, resourcePlansOf, type ExperimentPlan, type ResourcePlan, type SubjectPlan } from './transfer-plan.js';
 
 export interface ChecklistInput {
   readonly source: ProjectGrant;
@@ -138,7 +138,7 @@ function totalsOf(subjects: readonly SubjectPlan[], experiments: readonly Experi
     scans: experiments.reduce((n, e) => n + e.scans.length, 0),
     resources: resources.length,
     files: sum(resources, (r) => r.copy.length),
-    bytes: sum(resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    bytes: sum(resources, bytesToCopy),
     filesAlreadyThere: sum(resources, (r) => r.same),
   };
 }
@@ -148,7 +148,7 @@ function subjectCheck(p: SubjectPlan): SubjectCheck {
     sourceId: p.sel.id, sourceLabel: p.sel.sourceLabel, destLabel: p.sel.destLabel,
     action: p.target.kind === 'new' ? 'create' : p.target.kind === 'existing' ? 'merge' : 'use-shared',
     destId: p.target.kind === 'new' ? null : p.target.item.id,
-    resources: p.resources.length, files: sum(p.resources, (r) => r.copy.length), bytes: sum(p.resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    resources: p.resources.length, files: sum(p.resources, (r) => r.copy.length), bytes: sum(p.resources, bytesToCopy),
   };
 }
 
@@ -161,7 +161,7 @@ function experimentCheck(p: ExperimentPlan, selection: TransferSelection): Exper
     studyInstanceUid: p.uid,
     scans: p.scans.map((s) => ({ id: s.scan.scanId, action: s.target.kind === 'new' ? 'create' : 'merge' })),
     assessors: p.assessors.map((a) => ({ sourceLabel: a.source.label, destLabel: a.destLabel })),
-    resources: resources.length, files: sum(resources, (r) => r.copy.length), bytes: sum(resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    resources: resources.length, files: sum(resources, (r) => r.copy.length), bytes: sum(resources, bytesToCopy),
     filesAlreadyThere: sum(resources, (r) => r.same),
   };
 }
