@@ -6,7 +6,7 @@ import type { JobTable } from '../db/tables/job.table.js';
 import type { Job, JobState } from '../domain/job.js';
 import { bool, now } from './field-columns.js';
 
-export const toJob = (r: Selectable<JobTable>): Job => ({
+const toJob = (r: Selectable<JobTable>): Job => ({
   id: r.id, name: r.name, payload: JSON.parse(r.payload) as unknown, state: r.state as JobState, attempts: r.attempts,
   maxAttempts: r.max_attempts, cancelRequested: bool(r.cancel_requested), lastError: r.last_error, createdAt: r.created_at, finishedAt: r.finished_at,
 });

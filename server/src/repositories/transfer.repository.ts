@@ -51,11 +51,10 @@ export async function findTransferCheckpoint(db: Db, id: string): Promise<unknow
 }
 
 /** Newest first; only this user's transfers unless `userId` is undefined (site administrators). */
-export async function listTransfers(db: Db, q: { userId?: number; state?: TransferState; limit: number; beforeCreatedAt?: string }): Promise<Transfer[]> {
+export async function listTransfers(db: Db, q: { userId?: number; state?: TransferState; limit: number }): Promise<Transfer[]> {
   let query = db.selectFrom('transfer').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit);
   if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
   if (q.state) query = query.where('state', '=', q.state);
-  if (q.beforeCreatedAt) query = query.where('created_at', '<', q.beforeCreatedAt);
   return (await query.execute()).map(toTransfer);
 }
 

@@ -132,6 +132,45 @@ for (const dialect of testDialects()) {
       assert.equal(change.details.verification.files, 5);
       assert.deepEqual(change.details.moved.map((m: { labelAfter: string }) => m.labelAfter), ['B01', 'MR1', 'QC1']);
     });
+
+    it('refuses a bad label, a scan, and an assessor whose session is not in the destination, changing nothing', async () => {
+      const s3 = await makeSubject(alice, 'ALPHA', 'S03');
+      await makeSession(alice, 'ALPHA', 'S03', 'MR3');
+      await makeScan(alice, 'ALPHA', 'S03', 'MR3', '1');
+      assert.equal((await alice.put('/data/projects/ALPHA/experiments/MR3/assessors/QC3', { query: { xsiType: 'xnat:qcManualAssessorData' } })).status, 201);
+      const cases: [string, Record<string, string>, number, RegExp][] = [
+        ['/data/projects/ALPHA/subjects/S03/projects/BETA', { label: 'bad label' }, 400, /Invalid character in subject label/],
+        ['/data/projects/ALPHA/experiments/MR3/scans/1/projects/BETA', {}, 409, /Scans are moved with their session/],
+        ['/data/projects/ALPHA/experiments/MR3/assessors/QC3/projects/BETA', {}, 409, /Assessor QC3 assesses a session that is not in project BETA: share or move the session first/],
+      ];
+      for (const [url, query, status, message] of cases) {
+        const res = await alice.put(url, { query: { primary: 'true', ...query } });
+        assert.equal(res.status, status, `${url}: ${res.text}`);
+        assert.match(res.text, message);
+      }
+      assert.equal((await alice.get(`/data/subjects/${s3}?format=json`)).json().items[0].data_fields.project, 'ALPHA');
+      assert.equal((await alice.get('/data/projects/ALPHA/experiments/MR3/assessors/QC3?format=json')).json().items[0].data_fields.project, 'ALPHA');
+    });
+
+    it('refuses a subject its owner holds another project\'s experiments of, and two items that would share a label (409)', async () => {
+      assert.equal((await alice.put('/data/projects/ALPHA/subjects/S03/projects/BETA', { query: { label: 'B03' } })).status, 200);
+      await makeSession(bob, 'BETA', 'B03', 'BMR');
+      assert.equal((await alice.put('/data/projects/BETA/experiments/BMR/projects/ALPHA')).status, 200);
+      const foreign = await alice.put('/data/projects/ALPHA/subjects/S03/projects/BETA', { query: { primary: 'true' } });
+      assert.equal(foreign.status, 409, foreign.text);
+      assert.match(foreign.text, /Project ALPHA holds experiments of Subject S03 shared from other projects \(BMR\): unshare them from ALPHA first/);
+
+      await makeSubject(alice, 'ALPHA', 'S04');
+      const mr4 = await makeSession(alice, 'ALPHA', 'S04', 'MR4');
+      await makeSession(alice, 'ALPHA', 'S04', 'MR4b');
+      assert.equal((await alice.put('/data/projects/ALPHA/subjects/S04/projects/BETA')).status, 200);
+      assert.equal((await alice.put('/data/projects/ALPHA/experiments/MR4/projects/BETA', { query: { label: 'MR4b' } })).status, 200);
+      const twice = await alice.put('/data/projects/ALPHA/subjects/S04/projects/BETA', { query: { primary: 'true' } });
+      assert.equal(twice.status, 409, twice.text);
+      assert.match(twice.text, /Two items would be labelled MR4b in project BETA; give MR4b another label first/);
+      assert.equal((await alice.get(`/data/experiments/${mr4}?format=json`)).json().items[0].data_fields.project, 'ALPHA');
+      assert.deepEqual((await alice.get('/data/projects/ALPHA/subjects?format=json')).rows().map((r) => r.label).sort(), ['S02', 'S03', 'S04']);
+    });
   });
 }
 

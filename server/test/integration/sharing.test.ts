@@ -215,5 +215,52 @@ for (const dialect of testDialects()) {
       const source = (await alice.get('/xapi/activity?project=ALPHA&limit=100')).json().events as { action: string; details: Record<string, unknown> }[];
       assert.ok(source.some((e) => e.action === 'share' && e.details.destination === 'GAMMA'), 'the owner project sees what left');
     });
+
+    it('refuses a bad label, a relabel onto a taken label and unsharing from the owner, changing nothing', async () => {
+      const bad = await carl.put(`/data/projects/ALPHA/subjects/S01/projects/GAMMA`, { query: { label: 'bad label' } });
+      assert.equal(bad.status, 400, bad.text);
+      assert.match(bad.text, /Invalid character in subject label/);
+      await makeSubject(carl, 'GAMMA', 'GOWN');
+      const taken = await carl.put(`/data/projects/ALPHA/subjects/S01/projects/GAMMA`, { query: { label: 'GOWN' } });
+      assert.equal(taken.status, 409, taken.text);
+      assert.match(taken.text, /Label already in use: GOWN in project GAMMA/);
+      assert.deepEqual(labels(await carl.get('/data/projects/GAMMA/subjects?format=json')), ['G02', 'GOWN'], 'the share keeps its label');
+      const owner = await alice.delete(`/data/projects/ALPHA/subjects/S01/projects/ALPHA`);
+      assert.equal(owner.status, 409, owner.text);
+      assert.match(owner.text, /Subject S01 belongs to project ALPHA: it is not shared there/);
+      assert.deepEqual(labels(await alice.get('/data/projects/ALPHA/subjects?format=json')), ['S01']);
+    });
+
+    it('refuses to unshare a session under which the destination owns an assessor', async () => {
+      const own = await carl.put('/data/projects/GAMMA/experiments/G_MR1/assessors/GQC', { query: { xsiType: 'xnat:qcManualAssessorData' } });
+      assert.equal(own.status, 201, own.text);
+      const res = await carl.delete(`/data/projects/ALPHA/experiments/MR1/projects/GAMMA`);
+      assert.equal(res.status, 409, res.text);
+      assert.match(res.text, /Project GAMMA owns assessors of Experiment MR1 \(GQC\): unsharing would orphan them/);
+      assert.deepEqual(labels(await carl.get('/data/projects/GAMMA/experiments?format=json')), ['G_MR1', 'MR2'], 'the session stays shared');
+      assert.deepEqual(labels(await carl.get('/data/projects/GAMMA/experiments/G_MR1/assessors?format=json')), ['GQC']);
+    });
+
+    it('refuses a bad POST /xapi/shares without sharing any part of it', async () => {
+      const post = (body: Record<string, unknown>) => alice.post('/xapi/shares', { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      await makeProject(alice, 'DELTA');
+      await makeSubject(alice, 'DELTA', 'D0');
+      await makeSession(alice, 'DELTA', 'D0', 'TAKEN_E');
+      await makeSubject(alice, 'ALPHA', 'S09');
+      await makeSession(alice, 'ALPHA', 'S09', 'MR9');
+      const cases: [Record<string, unknown>, number, RegExp][] = [
+        [{ source: 'ALPHA', subject: 'S01', destination: 'DELTA', experiments: 'MR1' }, 400, /'experiments' must be "all" or a list/],
+        [{ source: 'ALPHA', subject: 'S01', destination: 'DELTA', experiments: [{ experiment: 'MR1', labels: 'x' }] }, 400, /Unknown field\(s\) 'labels'/],
+        [{ source: 'ALPHA', subject: 'S01', destination: 'DELTA', experiments: ['MR9'] }, 409, /Experiment MR9 belongs to another subject than Subject S01/],
+        [{ source: 'ALPHA', subject: 'S01', destination: 'DELTA', label: 'D01', experiments: [{ experiment: 'MR1', label: 'TAKEN_E' }] }, 409, /Label already in use: TAKEN_E in project DELTA/],
+      ];
+      for (const [body, status, message] of cases) {
+        const res = await post(body);
+        assert.equal(res.status, status, `${JSON.stringify(body)}: ${res.text}`);
+        assert.match(res.json().error.message, message);
+      }
+      assert.deepEqual(labels(await alice.get('/data/projects/DELTA/subjects?format=json')), ['D0'], 'the subject was not shared either');
+      assert.deepEqual(labels(await alice.get('/data/projects/DELTA/experiments?format=json')), ['TAKEN_E']);
+    });
   });
 }

@@ -262,6 +262,92 @@ for (const dialect of testDialects()) {
       assert.equal(again.status, 409);
       assert.match(again.json().error.message, /has already (finished|been cancelled)/);
     });
+
+    it('refuses more malformed requests and queries, naming the problem', async () => {
+      const cases: [Record<string, unknown>, number, RegExp][] = [
+        [{ source: 'ALPHA', destination: 'BETA', experiments: ['QC1'] }, 400, /QC1 is an assessor: assessors are transferred with their session/],
+        [{ source: 'ALPHA', destination: 'BETA', subjects: ['S02'], mode: 'move', includeAssessors: false }, 400, /A move always brings the sessions' assessors along/],
+        [{ source: 'ALPHA', destination: 'BETA', subjects: ['S02'], mode: 'move', resources: ['DICOM'] }, 400, /'scans' and 'resources' apply to copies only/],
+        [{ source: 'ALPHA', destination: 'BETA', subjects: ['S02'], scans: { MRX: '1' }, subjectLabels: { SX: 'Y' } }, 400, /name nothing being transferred: subjectLabels\.SX, scans\.MRX/],
+        [{ source: 'ALPHA', destination: 'BETA', subjects: ['S02'], subjectLabels: { S02: 'bad label' } }, 400, /Invalid character in subject label/],
+      ];
+      const before = (await alice.get('/xapi/transfers?limit=1000')).json().transfers.length;
+      for (const [body, status, message] of cases) {
+        const res = await postTransfer(alice, body);
+        assert.equal(res.status, status, `${JSON.stringify(body)}: ${res.text}`);
+        assert.match(res.json().error.message, message);
+      }
+      for (const [query, message] of [['state=paused', /Unknown state 'paused'/], ['limit=0', /Invalid limit '0': use 1 to 1000/], ['limit=many', /Invalid limit 'many'/]] as const) {
+        const res = await alice.get(`/xapi/transfers?${query}`);
+        assert.equal(res.status, 400, `${query}: ${res.text}`);
+        assert.match(res.json().error.message, message);
+      }
+      const unknown = await alice.get('/xapi/transfers/no-such-transfer');
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.json().error.message, /No transfer no-such-transfer/);
+      const mine = (await alice.get('/xapi/transfers?limit=1000')).json().transfers as any[];
+      assert.equal(mine.length, before, 'no refused request was stored');
+      const othersCancel = await bob.post(`/xapi/transfers/${mine[0].id}/cancel`);
+      assert.equal(othersCancel.status, 404, 'another user\'s transfer is invisible');
+      const after = await getTransfer(alice, mine[0].id);
+      assert.deepEqual([after.state, after.cancelRequested, after.updatedAt], [mine[0].state, mine[0].cancelRequested, mine[0].updatedAt], 'and stays as it was');
+    });
+
+    it('lists every problem of a request in a dry run and refuses to start it (409), storing nothing', async () => {
+      await makeProject(alice, 'DELTA');
+      const body = { source: 'ALPHA', destination: 'DELTA', subjects: ['S01', 'S02'], subjectLabels: { S02: 'S01' }, scans: { MR1: 'NOPE' }, experimentLabels: { QC1: 'MR2' } };
+      const dry = await postTransfer(alice, { ...body, dryRun: true });
+      assert.equal(dry.status, 200, dry.text);
+      const problems = dry.json().checklist.problems as { kind: string; item: string; message: string }[];
+      assert.deepEqual(problems.map((p) => [p.kind, p.item]), [['scan', 'experiment MR1'], ['label', 'subject S02'], ['label', 'experiment MR2']]);
+      assert.match(problems[0]!.message, /No scan of MR1 matches 'NOPE'/);
+      assert.match(problems[1]!.message, /S02 and S01 would both be labelled S01 in the destination/);
+      assert.match(problems[2]!.message, /MR2 and QC1 would both be labelled MR2 in the destination/);
+      const before = (await alice.get('/xapi/transfers?limit=1000')).json().transfers.length;
+      const res = await postTransfer(alice, body);
+      assert.equal(res.status, 409, res.text);
+      assert.match(res.json().error.message, /^The transfer cannot start: No scan of MR1 matches 'NOPE' \(and 2 more problem\(s\), see details\.checklist\)$/);
+      assert.equal(res.json().error.details.checklist.problems.length, 3);
+      assert.equal((await alice.get('/xapi/transfers?limit=1000')).json().transfers.length, before);
+      assert.deepEqual((await alice.get('/data/projects/DELTA/subjects?format=json')).rows(), []);
+    });
+
+    it('refuses to move what other projects own, and keeps the source', async () => {
+      await makeSubject(alice, 'DELTA', 'DS');
+      assert.equal((await alice.put('/data/projects/DELTA/subjects/DS/projects/ALPHA')).status, 200);
+      assert.equal((await alice.put('/data/projects/ALPHA/subjects/S02/projects/DELTA')).status, 200);
+      await makeSession(alice, 'DELTA', 'S02', 'DMR');
+      const body = { source: 'ALPHA', destination: 'GAMMA', subjects: ['S02', 'DS'], mode: 'move' };
+      const dry = await postTransfer(alice, { ...body, dryRun: true });
+      assert.equal(dry.status, 200, dry.text);
+      const { problems, warnings } = dry.json().checklist as { problems: { kind: string; message: string }[]; warnings: string[] };
+      assert.deepEqual(problems.map((p) => p.kind), ['ownership', 'ownership']);
+      assert.match(problems[0]!.message, /Subject S02 has experiments owned by project DELTA \(.+\); they would lose their subject/);
+      assert.match(problems[1]!.message, /Subject DS is shared into ALPHA from another project: only its owner can move it/);
+      assert.match(warnings.join('\n'), /Subject S02 is shared into DELTA; those shares end when the source is deleted/);
+      const res = await postTransfer(alice, body);
+      assert.equal(res.status, 409, res.text);
+      assert.match(res.json().error.message, /The transfer cannot start: Subject S02 has experiments owned by project DELTA/);
+      assert.deepEqual(labels((await alice.get('/data/projects/ALPHA/subjects?format=json')).rows()).filter((l) => l === 'S02' || l === 'DS'), ['DS', 'S02']);
+      assert.equal((await alice.get('/data/projects/GAMMA/subjects/S02')).status, 404);
+    });
+
+    it('refuses new subjects in a destination that does not allow the user to create them', async () => {
+      assert.equal((await bob.put('/data/projects/BETA/allow_subject_creation/false')).status, 200);
+      try {
+        const body = { source: 'ALPHA', destination: 'BETA', subjects: ['S04'] };
+        const dry = await postTransfer(alice, { ...body, dryRun: true });
+        const checklist = dry.json().checklist;
+        assert.equal(checklist.access.destination.createSubjects, false);
+        assert.deepEqual(checklist.problems.map((p: any) => [p.kind, p.item]), [['setting', 'subject S04']]);
+        assert.match(checklist.problems[0].message, /Project BETA does not let you create subjects \(S04 would be new\)/);
+        const res = await postTransfer(alice, body);
+        assert.equal(res.status, 409, res.text);
+        assert.equal((await bob.get('/data/projects/BETA/subjects/S04')).status, 404);
+      } finally {
+        assert.equal((await bob.put('/data/projects/BETA/allow_subject_creation/true')).status, 200);
+      }
+    });
   });
 
   describe(`long transfers: progress, cancel, restart (${dialect})`, () => {

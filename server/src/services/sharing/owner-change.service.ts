@@ -18,7 +18,7 @@ import type { AccessService, ProjectGrant } from '../access.service.js';
 import type { Locator } from '../locator.js';
 import type { ResourceService } from '../resource.service.js';
 import { forEachLimited } from '../transfers/throttle.js';
-import { copyAndVerify, removeQuietly, type FileToCopy } from '../transfers/verified-copy.js';
+import { copyAndVerify, describeMismatches, removeQuietly, type FileToCopy } from '../transfers/verified-copy.js';
 import { planOwnerChange, type OwnerChangePlan } from './owner-change-plan.js';
 import { auditBothProjects } from './share-audit.js';
 import { resolveShareItem, scansFollowTheirSession, type ShareItem, type ShareItemRef } from './share-target.js';
@@ -68,7 +68,7 @@ export class OwnerChangeService {
       await forEachLimited(plan.resources.filter((r) => r.files.length > 0), 8, (r) => this.store.syncDir(r.toDir));
       const problems = placed.problems;
       if (problems.length > 0) {
-        throw new AppError('conflict', `Change of owner refused: ${problems.length} file(s) do not match their catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found}); nothing was changed`, { problems: problems.slice(0, 50) });
+        throw new AppError('conflict', `Change of owner refused: ${describeMismatches(problems, 'their catalog')}; nothing was changed`, { problems: problems.slice(0, 50) });
       }
       await withTransaction(this.db, async (trx) => {
         await this.recheck(trx, item, plan);

@@ -119,7 +119,7 @@ export class ShareService {
     if (!place) throw notFound(`${item.what} is not shared into project ${destId}`);
     await this.requireUnsharer(actor, item, dest);
     await withTransaction(this.db, async (trx) => {
-      const cascaded = item.kind === 'subject' ? await this.unshareSubjectRows(trx, item, destId) : await this.unshareExperimentRows(trx, item, destId);
+      const cascaded = item.kind === 'subject' ? await this.unshareSubjectRows(trx, item, destId) : await unshareExperimentTree(trx, item.id, destId, item.what);
       await auditBothProjects(trx, actor, {
         action: 'unshare', entityType: item.kind, entityId: item.id, label: place.label, ownerProjectId: item.ownerProjectId, destinationProjectId: destId,
         reason: options.reason, details: { labelBefore: place.label, alsoUnshared: cascaded },
@@ -205,10 +205,6 @@ export class ShareService {
     for (const e of experiments) await deleteExperimentShare(trx, e.id, destId);
     await deleteSubjectShare(trx, item.id, destId);
     return experiments.map((e) => e.id);
-  }
-
-  private async unshareExperimentRows(trx: Db, item: ShareItem, destId: string): Promise<string[]> {
-    return unshareExperimentTree(trx, item.id, destId, item.what);
   }
 
   /** Scans come with their session: sharing one is accepted when its session is already there. */

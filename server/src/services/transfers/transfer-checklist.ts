@@ -4,10 +4,11 @@ import { hasRight } from '../../domain/access.js';
 import type {
   ExperimentCheck, ProjectAccessCheck, SubjectCheck, TransferChecklist, TransferProblem, TransferRequest, TransferSelection, TransferTotals,
 } from '../../domain/transfer.js';
-import { findExperimentById, listAssessorIdsOf, listExperimentIdsOfSubject, listExperimentProjects } from '../../repositories/experiment.repository.js';
+import { findExperimentById, listAssessorIdsOf, listExperimentProjects } from '../../repositories/experiment.repository.js';
 import { listSubjectProjects } from '../../repositories/subject.repository.js';
 import type { ProjectGrant } from '../access.service.js';
-import { planExperiment, planSubject, resourcePlansOf, type ExperimentPlan, type ResourcePlan, type SubjectPlan } from './transfer-plan.js';
+import { foreignExperimentsOf } from '../data-deletion.js';
+import { bytesToCopy, planExperiment, planSubject, resourcePlansOf, type ExperimentPlan, type ResourcePlan, type SubjectPlan } from './transfer-plan.js';
 
 export interface ChecklistInput {
   readonly source: ProjectGrant;
@@ -106,7 +107,7 @@ async function moveChecks(db: Db, sourceId: string, selection: TransferSelection
   for (const s of selection.subjects) {
     if (s.sharedInSource) problems.push({ kind: 'ownership', item: `subject ${s.sourceLabel}`, message: `Subject ${s.sourceLabel} is shared into ${sourceId} from another project: only its owner can move it (copy it instead)` });
     if (!s.whole) continue;
-    const foreign = (await listExperimentIdsOfSubject(db, s.id)).filter((e) => e.projectId !== sourceId);
+    const foreign = await foreignExperimentsOf(db, s.id, sourceId);
     if (foreign.length > 0) problems.push({ kind: 'ownership', item: `subject ${s.sourceLabel}`, message: `Subject ${s.sourceLabel} has experiments owned by project ${foreign[0]!.projectId} (${foreign.map((f) => f.id).join(', ')}); they would lose their subject` });
     const shares = (await listSubjectProjects(db, s.id)).filter((p) => p.isShared);
     if (shares.length > 0) warnings.push(`Subject ${s.sourceLabel} is shared into ${shares.map((p) => p.projectId).join(', ')}; those shares end when the source is deleted (the copy is not shared)`);
@@ -137,7 +138,7 @@ function totalsOf(subjects: readonly SubjectPlan[], experiments: readonly Experi
     scans: experiments.reduce((n, e) => n + e.scans.length, 0),
     resources: resources.length,
     files: sum(resources, (r) => r.copy.length),
-    bytes: sum(resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    bytes: sum(resources, bytesToCopy),
     filesAlreadyThere: sum(resources, (r) => r.same),
   };
 }
@@ -147,7 +148,7 @@ function subjectCheck(p: SubjectPlan): SubjectCheck {
     sourceId: p.sel.id, sourceLabel: p.sel.sourceLabel, destLabel: p.sel.destLabel,
     action: p.target.kind === 'new' ? 'create' : p.target.kind === 'existing' ? 'merge' : 'use-shared',
     destId: p.target.kind === 'new' ? null : p.target.item.id,
-    resources: p.resources.length, files: sum(p.resources, (r) => r.copy.length), bytes: sum(p.resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    resources: p.resources.length, files: sum(p.resources, (r) => r.copy.length), bytes: sum(p.resources, bytesToCopy),
   };
 }
 
@@ -160,7 +161,7 @@ function experimentCheck(p: ExperimentPlan, selection: TransferSelection): Exper
     studyInstanceUid: p.uid,
     scans: p.scans.map((s) => ({ id: s.scan.scanId, action: s.target.kind === 'new' ? 'create' : 'merge' })),
     assessors: p.assessors.map((a) => ({ sourceLabel: a.source.label, destLabel: a.destLabel })),
-    resources: resources.length, files: sum(resources, (r) => r.copy.length), bytes: sum(resources, (r) => r.copy.reduce((b, f) => b + f.size, 0)),
+    resources: resources.length, files: sum(resources, (r) => r.copy.length), bytes: sum(resources, bytesToCopy),
     filesAlreadyThere: sum(resources, (r) => r.same),
   };
 }

@@ -1,3 +1,5 @@
+import type { Db } from '../../db/database.js';
+import { findTransferCheckpoint } from '../../repositories/transfer.repository.js';
 import type { VerifyProblem } from './verified-copy.js';
 
 /**
@@ -23,4 +25,9 @@ export interface TransferCheckpoint {
 
 export function emptyCheckpoint(): TransferCheckpoint {
   return { subjects: {}, experiments: {}, failed: {}, pending: null, sourceDeleted: [], links: 0, copies: 0 };
+}
+
+/** The saved checkpoint of a transfer, with every field present (an empty one if none was saved). */
+export async function loadCheckpoint(db: Db, transferId: string): Promise<TransferCheckpoint> {
+  return { ...emptyCheckpoint(), ...((await findTransferCheckpoint(db, transferId)) as Partial<TransferCheckpoint> | undefined) };
 }

@@ -178,6 +178,11 @@ function facts(e: Experiment) {
   return { label: e.label, xsiType: e.xsiType, studyInstanceUid: e.fields.UID, subjectId: e.subjectId, isAssessor: e.imageSessionId !== null };
 }
 
+/** Bytes of the files a resource plan copies. */
+export function bytesToCopy(plan: ResourcePlan): number {
+  return plan.copy.reduce((n, f) => n + f.size, 0);
+}
+
 /** Every resource plan of an experiment plan (its own, its scans', its assessors'). */
 export function resourcePlansOf(plan: ExperimentPlan): ResourcePlan[] {
   return [...plan.resources, ...plan.scans.flatMap((s) => s.resources), ...plan.assessors.flatMap((a) => a.resources)];

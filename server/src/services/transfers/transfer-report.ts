@@ -26,8 +26,7 @@ export function buildReport(t: Transfer, cp: TransferCheckpoint, outcome: Transf
   });
   const subjects = t.selection.subjects.map((s) => {
     const done = cp.subjects[s.id];
-    const status = !done ? 'not-done' as const : done.status === 'created' ? 'created' as const : done.status === 'merged' ? 'merged' as const : 'used-shared' as const;
-    return { sourceId: s.id, sourceLabel: s.sourceLabel, destId: done?.destId ?? null, destLabel: s.destLabel, status };
+    return { sourceId: s.id, sourceLabel: s.sourceLabel, destId: done?.destId ?? null, destLabel: s.destLabel, status: done?.status ?? 'not-done' as const };
   });
   const bytes = experiments.reduce((n, e) => n + e.bytes, 0);
   const files = experiments.reduce((n, e) => n + e.files, 0);

@@ -6,13 +6,13 @@ import type { Actor } from '../../domain/actor.js';
 import { isAppError } from '../../domain/errors.js';
 import { isFinalTransferState, type Transfer, type TransferReport, type TransferState } from '../../domain/transfer.js';
 import type { JobContext, JobOutcome } from '../../jobs/job-types.js';
-import { findTransfer, findTransferCheckpoint, updateTransfer } from '../../repositories/transfer.repository.js';
+import { findTransfer, updateTransfer } from '../../repositories/transfer.repository.js';
 import { findUserById } from '../../repositories/user.repository.js';
 import type { AccessService } from '../access.service.js';
 import { audit } from '../audit.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { deleteMovedSource } from './source-deleter.js';
-import { emptyCheckpoint, type TransferCheckpoint } from './transfer-checkpoint.js';
+import { loadCheckpoint, type TransferCheckpoint } from './transfer-checkpoint.js';
 import { buildReport } from './transfer-report.js';
 import { verifyTransfer } from './transfer-verifier.js';
 import { Throttle } from './throttle.js';
@@ -41,7 +41,7 @@ export class TransferRunner {
   async run(transferId: string, job: Pick<JobContext, 'signal' | 'holdsLease'>): Promise<JobOutcome> {
     const transfer = await findTransfer(this.db, transferId);
     if (!transfer || isFinalTransferState(transfer.state)) return { kind: 'skipped', reason: 'transfer finished already' };
-    const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(this.db, transferId)) as Partial<TransferCheckpoint>) };
+    const checkpoint = await loadCheckpoint(this.db, transferId);
     const actor = await this.actorOf(transfer);
     if (typeof actor === 'string') return this.finish(transfer, checkpoint, 'failed', { failure: actor });
     await updateTransfer(this.db, transferId, { state: 'running', phase: 'copying', started: true });
@@ -88,7 +88,7 @@ export class TransferRunner {
   async abandon(transferId: string, reason: string): Promise<void> {
     const transfer = await findTransfer(this.db, transferId);
     if (!transfer || isFinalTransferState(transfer.state)) return;
-    const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(this.db, transferId)) as Partial<TransferCheckpoint>) };
+    const checkpoint = await loadCheckpoint(this.db, transferId);
     await this.finish(transfer, checkpoint, 'failed', { failure: reason });
   }
 

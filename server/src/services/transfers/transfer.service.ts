@@ -7,11 +7,11 @@ import type { Actor } from '../../domain/actor.js';
 import { AppError, conflict, invalidInput, notFound } from '../../domain/errors.js';
 import { isFinalTransferState, type Transfer, type TransferChecklist, type TransferRequest, type TransferSelection, type TransferState } from '../../domain/transfer.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
-import { findTransfer, findTransferCheckpoint, insertTransfer, listTransfers, updateTransfer } from '../../repositories/transfer.repository.js';
+import { findTransfer, insertTransfer, listTransfers, updateTransfer } from '../../repositories/transfer.repository.js';
 import type { AccessService } from '../access.service.js';
 import { audit } from '../audit.js';
 import { initialProgress } from './progress-tracker.js';
-import { emptyCheckpoint, type TransferCheckpoint } from './transfer-checkpoint.js';
+import { emptyCheckpoint, loadCheckpoint } from './transfer-checkpoint.js';
 import { buildChecklist } from './transfer-checklist.js';
 import { buildReport } from './transfer-report.js';
 import { resolveSelection } from './transfer-selection.js';
@@ -90,7 +90,7 @@ export class TransferService {
       if (jobState === 'cancelled' || jobState === 'failed' || jobState === 'done') {
         // Not running anywhere: end it now. An interrupted transfer may have copied some steps already.
         const fresh = (await findTransfer(trx, id)) as Transfer;
-        const checkpoint = { ...emptyCheckpoint(), ...((await findTransferCheckpoint(trx, id)) as Partial<TransferCheckpoint>) };
+        const checkpoint = await loadCheckpoint(trx, id);
         await updateTransfer(trx, id, { state: 'cancelled', phase: 'finished', finished: true, report: buildReport(fresh, checkpoint, 'cancelled', {}) });
         await audit(trx, actor, { action: t.mode, entityType: 'transfer', entityId: id, projectId: t.destination, label: `${t.source} → ${t.destination}`, details: { cancelled: true } });
         return checkpoint;

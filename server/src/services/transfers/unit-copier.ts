@@ -20,9 +20,9 @@ import type { ResourceService } from '../resource.service.js';
 import { DirChooser } from '../sharing/dir-chooser.js';
 import { experimentFingerprint, subjectFingerprint } from './fingerprint.js';
 import type { TransferCheckpoint } from './transfer-checkpoint.js';
-import { planExperiment, planSubject, type ExperimentPlan, type ResourceFilter, type ResourcePlan } from './transfer-plan.js';
+import { bytesToCopy, planExperiment, planSubject, type ExperimentPlan, type ResourceFilter, type ResourcePlan } from './transfer-plan.js';
 import { forEachLimited, type Throttle } from './throttle.js';
-import { copyAndVerify, removeQuietly, StopRequested, type FileToCopy, type VerifyProblem } from './verified-copy.js';
+import { copyAndVerify, describeMismatches, removeQuietly, StopRequested, type FileToCopy, type VerifyProblem } from './verified-copy.js';
 
 /** A step that could not be done; the transfer records it and goes on with the other steps. */
 export class StepFailed extends Error {
@@ -133,7 +133,7 @@ export class UnitCopier {
     }
     const all = [...own, ...scans.flatMap((s) => s.placed), ...assessors.flat()];
     const files = all.reduce((n, p) => n + p.plan.copy.length, 0);
-    const bytes = all.reduce((n, p) => n + p.plan.copy.reduce((b, f) => b + f.size, 0), 0);
+    const bytes = all.reduce((n, p) => n + bytesToCopy(p.plan), 0);
     const touched = await this.copyAndCommit(run, all, async (trx, cp) => {
       const ids: number[] = [];
       const experimentId = await this.experimentRow(trx, run, plan, destSubjectId);
@@ -189,7 +189,7 @@ export class UnitCopier {
       const problems = counts.problems;
       await forEachLimited(placed.filter((p) => p.plan.copy.length > 0), 8, (p) => this.store.syncDir(p.dir));
       if (problems.length > 0) {
-        throw new StepFailed(`${problems.length} file(s) do not match the source catalog (for example ${problems[0]!.path}: ${problems[0]!.kind}, expected ${problems[0]!.expected}, found ${problems[0]!.found})`, problems);
+        throw new StepFailed(describeMismatches(problems, 'the source catalog'), problems);
       }
       const ids = await this.commitCheckpoint(run, async (trx, cp) => {
         await this.recheckMerges(trx, placed);

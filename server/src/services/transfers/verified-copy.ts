@@ -93,6 +93,12 @@ async function identityProblem(store: FileStore, f: FileToCopy): Promise<VerifyP
   return undefined;
 }
 
+/** "N file(s) do not match <catalog> (for example <path>: <kind>, expected …, found …)", for a refusal or a failed step. */
+export function describeMismatches(problems: readonly VerifyProblem[], catalog: string): string {
+  const p = problems[0]!;
+  return `${problems.length} file(s) do not match ${catalog} (for example ${p.path}: ${p.kind}, expected ${p.expected}, found ${p.found})`;
+}
+
 /** Size and MD5 of an archive file as it is on disk; undefined when it is missing. */
 export async function hashArchiveFile(store: FileStore, relative: string, options: Pick<CopyOptions, 'signal' | 'throttle'> = {}): Promise<{ size: number; md5: string } | undefined> {
   checkStop(options.signal);
