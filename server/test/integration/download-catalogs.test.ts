@@ -133,6 +133,18 @@ for (const dialect of testDialects()) {
       assert.equal((await owner.get('/xapi/archive/download/olivia-nothing')).status, 404);
     });
 
+    it('leaves out of the zip a resource deleted since the catalog was built', async () => {
+      const session = '/data/projects/ALPHA/subjects/S2/experiments/MR2';
+      assert.equal((await owner.upload(`${session}/resources/LATER/files/l.txt`, Buffer.from('later'))).status, 200);
+      const id = (await owner.post('/xapi/archive/download', json(request([`ALPHA:S2:MR2:${ids.MR2}`], { resources: ['NOTES', 'LATER'] })))).text;
+      const names = async () => [...(await unzipBuffer((await owner.get(`/xapi/archive/download/${id}/zip`)).body)).keys()].sort();
+      assert.deepEqual(await names(), [
+        'MR2/resources/LATER/l.txt', 'MR2/resources/NOTES/n.txt', 'MR2/scans/1-T1w/resources/DICOM/a.dcm', 'MR2/scans/2-rest_fMRI/resources/DICOM/b.dcm',
+      ]);
+      assert.equal((await owner.delete(`${session}/resources/LATER`)).status, 200);
+      assert.deepEqual(await names(), ['MR2/resources/NOTES/n.txt', 'MR2/scans/1-T1w/resources/DICOM/a.dcm', 'MR2/scans/2-rest_fMRI/resources/DICOM/b.dcm']);
+    });
+
     it('refuses the zip with a 500 naming a file missing from disk, before sending anything; the catalog stays', async () => {
       const session = '/data/projects/ALPHA/subjects/S2/experiments/MR2';
       assert.equal((await owner.upload(`${session}/resources/EXTRA/files/gone.txt`, Buffer.from('will vanish'))).status, 200);
