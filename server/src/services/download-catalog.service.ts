@@ -14,7 +14,7 @@ import { listScans } from '../repositories/scan.repository.js';
 import { describeFile, type DownloadPlan, type PlannedFile } from './download.service.js';
 import type { ExperimentService } from './experiment.service.js';
 import type { LocatedExperiment } from './locator.js';
-import type { ResourceService } from './resource.service.js';
+import type { FileInResource, ResourceService } from './resource.service.js';
 
 /** How long a built catalog can be fetched (XNAT keeps them in the user's cache folder). */
 const CATALOG_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -69,12 +69,9 @@ export class DownloadCatalogService {
       const first = entries[0];
       if (!first) continue;
       const located = await this.experiments.get(actor, { project: first.target.project, experiment: session.experimentId });
-      const index = await this.resourceIndex(session.experimentId, entries);
-      for (const entry of entries) {
-        const resource = index.get(targetKey(entry.target));
-        if (!resource) continue; // deleted since the catalog was built
+      for (const { entry, resource, items } of await this.entryFiles(session.experimentId, entries)) {
         const base = `/data${entryParent(entry.target)}/resources/${resource.id}/files/`;
-        for (const item of await this.resources.filesOf([resource])) {
+        for (const item of items) {
           files.push({
             name: `${entry.name}/${item.file.path}`, relativePath: `${resource.dir}/${item.file.path}`, size: item.file.size, md5: item.file.md5,
             mtime: new Date(item.file.createdAt), describe: describeFile(item, `folder ${entry.name} of session ${located.label}`), item,
@@ -126,6 +123,25 @@ export class DownloadCatalogService {
       if (entries.length > 0) sets.push({ id: 'ASSESSORS', description: `${description} ASSESSORS`, entries });
     }
     return { experimentId: id, description, sets };
+  }
+
+  /**
+   * The files of each entry of a session, read in one query; entries whose resource was deleted since the
+   * catalog was built are left out.
+   */
+  private async entryFiles(experimentId: string, entries: readonly CatalogEntry[]): Promise<{ entry: CatalogEntry; resource: Resource; items: FileInResource[] }[]> {
+    const index = await this.resourceIndex(experimentId, entries);
+    const found = entries.flatMap((entry) => {
+      const resource = index.get(targetKey(entry.target));
+      return resource ? [{ entry, resource }] : [];
+    });
+    const byResource = new Map<number, FileInResource[]>();
+    for (const item of await this.resources.filesOf([...new Map(found.map((f) => [f.resource.id, f.resource])).values()])) {
+      const list = byResource.get(item.resource.id);
+      if (list) list.push(item);
+      else byResource.set(item.resource.id, [item]);
+    }
+    return found.map((f) => ({ ...f, items: byResource.get(f.resource.id) ?? [] }));
   }
 
   /** The resources a session's entries point at, keyed like targetKey(). */

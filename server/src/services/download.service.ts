@@ -3,10 +3,11 @@ import type { DB } from '../db/database.js';
 import { AppError } from '../domain/errors.js';
 import { entryPath, type DownloadStructure, type FilePlace } from '../archive/download-layout.js';
 import type { FileStore } from '../archive/file-store.js';
-import { experimentLabelsInProject, subjectLabelInProject } from '../repositories/download.repository.js';
+import { experimentLabelsInProject, subjectLabelInProject, type LabelInProject } from '../repositories/download.repository.js';
 import { ownerKey } from '../repositories/resource.repository.js';
 import type { ResolvedOwner } from './resource-owner.js';
 import type { FileInResource } from './resource.service.js';
+import { forEachLimited } from './transfers/throttle.js';
 
 /** One file of a download: where it goes in the archive and where it is read from. */
 export interface PlannedFile {
@@ -34,6 +35,12 @@ export interface DownloadPlan {
   readonly files: readonly PlannedFile[];
 }
 
+/** Where an owner's files go, before the resource and file are known. */
+type OwnerPlace = Omit<FilePlace, 'resourceLabel' | 'resourceDir' | 'path'>;
+
+/** An experiment's label in a project (its own ID when it has none there). */
+type ExperimentLabels = (projectId: string, experimentId: string) => LabelInProject;
+
 /** Disk checks run this many stats at a time. */
 const STAT_CONCURRENCY = 32;
 
@@ -49,8 +56,10 @@ export class DownloadService {
    * of the project the owners were reached through, so shared data downloads under its shared labels.
    */
   async planListing(files: readonly FileInResource[], owners: readonly ResolvedOwner[], structure: DownloadStructure, options: { forTar?: boolean } = {}): Promise<DownloadPlan> {
-    const places = new Map<string, { owner: ResolvedOwner; place: Omit<FilePlace, 'resourceLabel' | 'resourceDir' | 'path'> }>();
-    for (const owner of owners) places.set(ownerKey(owner.owner), { owner, place: await this.placeOf(owner) });
+    const labels = await this.experimentLabels(owners);
+    const placed: { owner: ResolvedOwner; place: OwnerPlace }[] = [];
+    for (const owner of owners) placed.push({ owner, place: await this.placeOf(owner, labels) });
+    const places = new Map(placed.map((p) => [ownerKey(p.owner.owner), p]));
     const planned = files.map((item): PlannedFile => {
       const found = places.get(ownerKey(item.resource.owner));
       // The listing handler resolves every owner with read access; a file of another owner is a bug, not a download.
@@ -61,8 +70,10 @@ export class DownloadService {
         mtime: new Date(item.file.createdAt), describe: describeFile(item, found.owner.what), item, owner: found.owner,
       };
     });
-    const first = owners[0];
-    return { name: first ? await this.archiveName(first) : 'files', files: planned };
+    const first = placed[0]?.place;
+    // XNAT names downloads after the archive folder of the item asked for (FileList: getArchiveDirectoryName).
+    const name = !first ? 'files' : first.category === 'assessors' && first.assessor ? first.assessor : first.root;
+    return { name, files: planned };
   }
 
   /**
@@ -71,55 +82,53 @@ export class DownloadService {
    */
   async assertOnDisk(plan: DownloadPlan): Promise<void> {
     const problems: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < plan.files.length) {
-        const file = plan.files[next++] as PlannedFile;
-        const stat = await this.store.stat(file.relativePath);
-        if (!stat) problems.push(`${file.describe} is missing from the archive disk`);
-        else if (stat.size !== file.size) problems.push(`${file.describe} has ${stat.size} bytes on disk but ${file.size} recorded`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, plan.files.length) }, worker));
+    await forEachLimited(plan.files, STAT_CONCURRENCY, async (file) => {
+      const stat = await this.store.stat(file.relativePath);
+      if (!stat) problems.push(`${file.describe} is missing from the archive disk`);
+      else if (stat.size !== file.size) problems.push(`${file.describe} has ${stat.size} bytes on disk but ${file.size} recorded`);
+    });
     if (problems.length === 0) return;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more file${problems.length > 2 ? 's' : ''})` : '';
     throw new AppError('internal', `Cannot build the download: ${problems.sort()[0]}${more}. Ask an administrator to check the archive.`, { problems: problems.slice(0, 100) });
   }
 
-  private async placeOf(owner: ResolvedOwner): Promise<Omit<FilePlace, 'resourceLabel' | 'resourceDir' | 'path'>> {
+  private async placeOf(owner: ResolvedOwner, labels: ExperimentLabels): Promise<OwnerPlace> {
     const o = owner.owner;
     const project = owner.grant.project.id;
     switch (o.kind) {
       case 'project': return { root: o.projectId, category: 'resources' };
       case 'subject': return { root: (await subjectLabelInProject(this.db, project, o.subjectId)) ?? o.subjectId, category: 'resources' };
       case 'experiment': {
-        const own = await this.labelOf(project, o.experimentId);
+        const own = labels(project, o.experimentId);
         if (!own.imageSessionId) return { root: own.label, category: 'resources' };
-        return { root: (await this.labelOf(project, own.imageSessionId)).label, category: 'assessors', assessor: own.label };
+        return { root: labels(project, own.imageSessionId).label, category: 'assessors', assessor: own.label };
       }
       case 'scan': {
         const scan = owner.ids.scan;
-        return { root: (await this.labelOf(project, o.experimentId)).label, category: 'scans', scan: { id: scan?.scanId ?? String(o.scanPk), type: scan?.fields.type ?? '' } };
+        return { root: labels(project, o.experimentId).label, category: 'scans', scan: { id: scan?.scanId ?? String(o.scanPk), type: scan?.fields.type ?? '' } };
       }
     }
   }
 
-  /** XNAT names downloads after the archive folder of the item asked for (FileList: getArchiveDirectoryName). */
-  private async archiveName(owner: ResolvedOwner): Promise<string> {
-    const o = owner.owner;
-    switch (o.kind) {
-      case 'project': return o.projectId;
-      case 'subject':
-      case 'experiment':
-      case 'scan': {
-        const place = await this.placeOf(owner);
-        return place.category === 'assessors' && place.assessor ? place.assessor : place.root;
-      }
+  /**
+   * The labels of every experiment the owners hang from, and of the sessions of those that are assessors,
+   * read in one batch per project and step (a `scans/ALL` listing has one owner per scan of one session).
+   */
+  private async experimentLabels(owners: readonly ResolvedOwner[]): Promise<ExperimentLabels> {
+    const byProject = new Map<string, Map<string, LabelInProject>>();
+    const wanted = new Map<string, Set<string>>();
+    for (const { owner, grant } of owners) {
+      if (owner.kind !== 'experiment' && owner.kind !== 'scan') continue;
+      const ids = wanted.get(grant.project.id) ?? new Set<string>();
+      wanted.set(grant.project.id, ids.add(owner.experimentId));
     }
-  }
-
-  private async labelOf(projectId: string, experimentId: string): Promise<{ label: string; imageSessionId: string | null }> {
-    return (await experimentLabelsInProject(this.db, projectId, [experimentId])).get(experimentId) ?? { label: experimentId, imageSessionId: null };
+    for (const [project, ids] of wanted) {
+      const found = await experimentLabelsInProject(this.db, project, [...ids]);
+      const sessions = [...found.values()].flatMap((l) => (l.imageSessionId && !found.has(l.imageSessionId) ? [l.imageSessionId] : []));
+      for (const [id, label] of await experimentLabelsInProject(this.db, project, [...new Set(sessions)])) found.set(id, label);
+      byProject.set(project, found);
+    }
+    return (project, id) => byProject.get(project)?.get(id) ?? { label: id, imageSessionId: null };
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ApiClient } from '../support/api-client.js';
 import { unzipBuffer } from '../support/archives.js';
@@ -119,6 +120,7 @@ for (const dialect of testDialects()) {
     it('names what is wrong with a malformed request', async () => {
       const cases: [unknown, RegExp][] = [
         [{}, /Name at least one session/],
+        [[`ALPHA:S1:MR1:${ids.MR1}`], /Send a JSON object/],
         [{ sessions: ['ALPHA:MR1'] }, /Session 'ALPHA:MR1' is not PROJECT:SUBJECT:LABEL:EXPERIMENT_ID/],
         [{ sessions: [`ALPHA:S1:MR1:${ids.MR1}`], scan_types: 'T1w' }, /"scan_types" must be a list of strings/],
         [{ sessions: [`ALPHA:S1:MR1:${ids.MR1}`], options: ['flat'] }, /Unknown option 'flat'/],
@@ -129,6 +131,31 @@ for (const dialect of testDialects()) {
         assert.match(res.json().error.message, message);
       }
       assert.equal((await owner.get('/xapi/archive/download/olivia-nothing')).status, 404);
+    });
+
+    it('leaves out of the zip a resource deleted since the catalog was built', async () => {
+      const session = '/data/projects/ALPHA/subjects/S2/experiments/MR2';
+      assert.equal((await owner.upload(`${session}/resources/LATER/files/l.txt`, Buffer.from('later'))).status, 200);
+      const id = (await owner.post('/xapi/archive/download', json(request([`ALPHA:S2:MR2:${ids.MR2}`], { resources: ['NOTES', 'LATER'] })))).text;
+      const names = async () => [...(await unzipBuffer((await owner.get(`/xapi/archive/download/${id}/zip`)).body)).keys()].sort();
+      assert.deepEqual(await names(), [
+        'MR2/resources/LATER/l.txt', 'MR2/resources/NOTES/n.txt', 'MR2/scans/1-T1w/resources/DICOM/a.dcm', 'MR2/scans/2-rest_fMRI/resources/DICOM/b.dcm',
+      ]);
+      assert.equal((await owner.delete(`${session}/resources/LATER`)).status, 200);
+      assert.deepEqual(await names(), ['MR2/resources/NOTES/n.txt', 'MR2/scans/1-T1w/resources/DICOM/a.dcm', 'MR2/scans/2-rest_fMRI/resources/DICOM/b.dcm']);
+    });
+
+    it('refuses the zip with a 500 naming a file missing from disk, before sending anything; the catalog stays', async () => {
+      const session = '/data/projects/ALPHA/subjects/S2/experiments/MR2';
+      assert.equal((await owner.upload(`${session}/resources/EXTRA/files/gone.txt`, Buffer.from('will vanish'))).status, 200);
+      const id = (await owner.post('/xapi/archive/download', json(request([`ALPHA:S2:MR2:${ids.MR2}`], { resources: ['EXTRA'] })))).text;
+      await fs.rm(t.app.store.absolute('ALPHA/arc001/MR2/RESOURCES/EXTRA/gone.txt'));
+      const res = await owner.get(`/xapi/archive/download/${id}/zip`);
+      assert.equal(res.status, 500);
+      assert.match(res.json().error.message, /File gone\.txt of resource EXTRA \(folder MR2\/resources\/EXTRA of session MR2\) is missing from the archive disk/);
+      assert.equal(res.headers['content-disposition'], undefined, 'no zip was started');
+      assert.equal((await owner.get(`/xapi/archive/download/${id}`)).status, 200, 'the catalog can still be fetched');
+      await owner.delete(`${session}/resources/EXTRA`);
     });
   });
 }

@@ -176,6 +176,24 @@ for (const dialect of testDialects()) {
       assert.equal(viaOwner.status, 404, 'the owning project stays closed to members of the destination only');
     });
 
+    it('names an assessor\'s download after the assessor and files it under its session, with the labels of the project asked through', async () => {
+      assert.equal((await owner.put(`${SESSION}/assessors/QC1`, { query: { xsiType: 'xnat:qcAssessmentData' } })).status, 201);
+      const report = Buffer.from('qc report\n');
+      assert.equal((await owner.upload(`${SESSION}/assessors/QC1/out/resources/QC/files/report.txt`, report)).status, 200);
+      const res = await owner.get(`${SESSION}/assessors/QC1/out/resources/QC/files?format=zip`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.headers['content-disposition'], 'attachment; filename="QC1.zip"');
+      assert.deepEqual([...(await unzipBuffer(res.body)).entries()], [['MR1/assessors/QC1/resources/QC/files/report.txt', report]]);
+      const simplified = await unzipBuffer((await owner.get(`${SESSION}/assessors/QC1/out/resources/QC/files?format=zip&structure=simplified`)).body);
+      assert.deepEqual([...simplified.keys()], ['MR1/assessors/QC1/QC/report.txt']);
+      // Shared into BETA (with the session, shared as MR1_B above), both labels are BETA's.
+      assert.equal((await owner.put(`${SESSION}/assessors/QC1/projects/BETA`, { query: { label: 'QC1_B' } })).status, 200);
+      const shared = await owner.get('/data/projects/BETA/subjects/S1_B/experiments/MR1_B/assessors/QC1_B/out/resources/QC/files?format=zip');
+      assert.equal(shared.status, 200, shared.text);
+      assert.equal(shared.headers['content-disposition'], 'attachment; filename="QC1_B.zip"');
+      assert.deepEqual([...(await unzipBuffer(shared.body)).keys()], ['MR1_B/assessors/QC1_B/resources/QC/files/report.txt']);
+    });
+
     it('refuses with a 500 naming the file when a file is missing from disk, before sending anything', async () => {
       await owner.upload(`${SESSION}/scans/2/resources/EXTRA/files/gone.dcm`, Buffer.from('will vanish'));
       await fs.rm(t.app.store.absolute('ALPHA/arc001/MR1/SCANS/2/EXTRA/gone.dcm'));
@@ -187,6 +205,19 @@ for (const dialect of testDialects()) {
       assert.equal(tar.status, 500);
       const stillFine = await owner.get(`${SESSION}/scans/1/files?format=zip`);
       assert.equal(stillFine.status, 200, 'other selections still download');
+      await owner.delete(`${SESSION}/scans/2/resources/EXTRA`);
+    });
+
+    it('refuses with a 500 naming the file when a file on disk has another size than recorded, keeping its row', async () => {
+      await owner.upload(`${SESSION}/scans/2/resources/EXTRA/files/short.dcm`, Buffer.from('twenty-one bytes long'));
+      await fs.writeFile(t.app.store.absolute('ALPHA/arc001/MR1/SCANS/2/EXTRA/short.dcm'), 'cut');
+      for (const format of ['zip', 'tar']) {
+        const res = await owner.get(`${SESSION}/scans/2/files?format=${format}`);
+        assert.equal(res.status, 500, format);
+        assert.match(res.text, /File short\.dcm of resource EXTRA \(Scan 2 of session MR1\) has 3 bytes on disk but 21 recorded/);
+      }
+      const listed = (await owner.get(`${SESSION}/scans/2/resources/EXTRA/files?format=json`)).json().ResultSet.Result;
+      assert.deepEqual(listed.map((r: { Name: string; Size: unknown }) => [r.Name, String(r.Size)]), [['short.dcm', '21']], 'the refusal changes nothing stored');
       await owner.delete(`${SESSION}/scans/2/resources/EXTRA`);
     });
   });

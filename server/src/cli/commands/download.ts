@@ -1,11 +1,11 @@
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { resolveInside } from '../../archive/layout.js';
 import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
+import { readOptionFile } from '../client/local-files.js';
 import { UsageError } from '../client/errors.js';
-import { commaList, parallelism } from '../client/options.js';
+import { parallelism } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { runPool } from '../client/pool.js';
 import { Progress, progressMode } from '../client/progress.js';
@@ -13,12 +13,12 @@ import { fetchFile, type FetchOutcome } from '../download/fetch-file.js';
 import { planCatalog } from '../download/plan-catalog.js';
 import { planSelection } from '../download/plan-selection.js';
 import type { RemoteFile } from '../download/remote-file.js';
+import type { XnatClient } from '../client/xnat-client.js';
+import { selectionOf, withSelectionOptions, type SelectionFlags } from './selection-options.js';
 
-interface DownloadOptions {
-  server?: string; project?: string; subject?: string[]; session?: string[]; scanType?: string[]; resource?: string[];
-  sessionResources: boolean; catalog?: string; out: string; parallel: string; structure: string; progress: boolean;
+interface DownloadOptions extends SelectionFlags {
+  server?: string; project?: string; catalog?: string; out: string; parallel: string; structure: string; progress: boolean;
 }
-
 
 /**
  * `xnat-ts download`: a project/subject/session selection, or the files of a catalog XML, into a folder,
@@ -26,15 +26,10 @@ interface DownloadOptions {
  * resume. Exits 1 when any file could not be fetched and verified.
  */
 export function registerDownloadCommand(program: Command, settings: () => ClientSettings): void {
-  program.command('download')
+  withSelectionOptions(program.command('download')
     .description('download sessions (or the files of a catalog XML) into a folder, resumably, verifying every file')
     .option('-s, --server <url>', 'server (default: the last one logged in to)')
-    .option('-p, --project <id>', 'project to download from')
-    .option('--subject <labels>', 'only these subjects (comma-separated or repeated)', commaList)
-    .option('--session <labels>', 'only these sessions, by label or accession ID', commaList)
-    .option('--scan-type <types>', 'only scans of these types', commaList)
-    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', commaList)
-    .option('--no-session-resources', "leave out the sessions' own resources (keep only scans)")
+    .option('-p, --project <id>', 'project to download from'))
     .option('-c, --catalog <file>', 'download what a catalog XML lists (XNAT download catalog or xcat) instead of a selection')
     .option('-o, --out <dir>', 'destination folder', '.')
     .option('-j, --parallel <n>', 'files downloaded at a time', '4')
@@ -46,11 +41,8 @@ export function registerDownloadCommand(program: Command, settings: () => Client
       if (!['default', 'simplified', 'improved'].includes(opts.structure)) throw new UsageError(`Unknown --structure '${opts.structure}': use default, simplified or improved`);
       const client = await connect({ server: opts.server }, settings());
       const files = opts.catalog
-        ? await planCatalog(client, await fsp.readFile(opts.catalog, 'utf8'))
-        : (await planSelection(client, {
-          project: opts.project as string, subjects: opts.subject, sessions: opts.session, scanTypes: opts.scanType, resources: opts.resource,
-          sessionResources: opts.sessionResources, structure: opts.structure as 'default' | 'simplified' | 'improved',
-        })).files;
+        ? await planCatalog(client, await readOptionFile(opts.catalog, '--catalog'))
+        : (await planSelection(client, { ...selectionOf(opts.project as string, opts), structure: opts.structure as 'default' | 'simplified' | 'improved' })).files;
       if (files.length === 0) throw new UsageError('Nothing to download: the selection holds no files');
       const out = path.resolve(opts.out);
       const code = await downloadAll(client, files, out, parallel, opts.progress);
@@ -58,7 +50,7 @@ export function registerDownloadCommand(program: Command, settings: () => Client
     });
 }
 
-async function downloadAll(client: Parameters<typeof fetchFile>[0], files: readonly RemoteFile[], out: string, parallel: number, progress: boolean): Promise<number> {
+async function downloadAll(client: XnatClient, files: readonly RemoteFile[], out: string, parallel: number, progress: boolean): Promise<number> {
   const targets = files.map((f) => resolveInside(out, f.localPath));
   const seen = new Set<string>();
   for (const target of targets) {

@@ -1,10 +1,10 @@
-import fsp from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ClientSettings } from '../../config/client-settings.js';
 import { connect } from '../client/connect.js';
+import { readOptionFile } from '../client/local-files.js';
 import { normaliseServerUrl } from '../client/credentials.js';
 import { ClientError, ConflictError, UsageError } from '../client/errors.js';
-import { commaList, parallelism, repeated } from '../client/options.js';
+import { parallelism, repeated } from '../client/options.js';
 import { formatBytes, formatDuration, formatRate, plural } from '../client/format.js';
 import { Progress, progressMode } from '../client/progress.js';
 import type { XnatClient } from '../client/xnat-client.js';
@@ -15,13 +15,12 @@ import { planTransfer, type SessionPlan } from '../transfer/plan.js';
 import { followTransfer, offersServerTransfers, postTransfer, reviewChecklist, transferRequest, type Checklist, type TransferChoice, type TransferView } from '../transfer/server-side.js';
 import { readSourceSessions } from '../transfer/source-session.js';
 import { listDestFiles, verifyCopy } from '../transfer/verify-copy.js';
+import { selectionOf, withSelectionOptions, type SelectionFlags } from './selection-options.js';
 
-interface TransferOptions {
-  from?: string; to?: string; sourceProject: string; destProject: string; subject?: string[]; session?: string[]; scanType?: string[];
-  resource?: string[]; sessionResources: boolean; map: string[]; labelMap?: string; merge?: boolean; overwrite?: boolean; dryRun?: boolean;
-  parallel: string; progress: boolean;
+interface TransferOptions extends SelectionFlags {
+  from?: string; to?: string; sourceProject: string; destProject: string; map: string[]; labelMap?: string; merge?: boolean; overwrite?: boolean;
+  dryRun?: boolean; parallel: string; progress: boolean;
 }
-
 
 /**
  * `xnat-ts transfer`: copies sessions from one project to another, on the same server or between two,
@@ -31,17 +30,12 @@ interface TransferOptions {
  * 0 all verified, 1 something not verified, 2 usage, 3 conflicts (nothing written).
  */
 export function registerTransferCommand(program: Command, settings: () => ClientSettings): void {
-  program.command('transfer')
+  withSelectionOptions(program.command('transfer')
     .description('copy sessions to another project, on the same server or another one, and verify every file')
     .requiredOption('--source-project <id>', 'project to copy from')
     .requiredOption('--dest-project <id>', 'project to copy into')
     .option('--from <url>', 'source server (default: the last one logged in to)')
-    .option('--to <url>', 'destination server (default: the source server); log in to both first')
-    .option('--subject <labels>', 'only sessions of these subjects', commaList)
-    .option('--session <labels>', 'only these sessions, by label or accession ID', commaList)
-    .option('--scan-type <types>', 'only scans of these types', commaList)
-    .option('--resource <labels>', 'only these resources (DICOM, NIFTI, ...)', commaList)
-    .option('--no-session-resources', "leave out the sessions' own resources")
+    .option('--to <url>', 'destination server (default: the source server); log in to both first'))
     .option('--map <subject:OLD=NEW|session:OLD=NEW>', 'new label in the destination (repeatable)', repeated, [])
     .option('--label-map <file>', 'CSV of new labels: kind,old,new (kind: subject or session)')
     .option('--merge', 'add missing scans and files to destination sessions that already have the label')
@@ -52,7 +46,7 @@ export function registerTransferCommand(program: Command, settings: () => Client
     .action(async (opts: TransferOptions) => {
       const parallel = parallelism(opts.parallel, 64);
       if (opts.overwrite && !opts.merge) throw new UsageError('--overwrite only makes sense with --merge');
-      const map = parseLabelMap(opts.map, opts.labelMap ? await fsp.readFile(opts.labelMap, 'utf8') : undefined);
+      const map = parseLabelMap(opts.map, opts.labelMap ? await readOptionFile(opts.labelMap, '--label-map') : undefined);
       const source = await connect({ server: opts.from }, settings());
       const dest = opts.to ? await connect({ server: opts.to }, settings()) : source;
       if (normaliseServerUrl(source.base) === normaliseServerUrl(dest.base)) {
@@ -66,9 +60,7 @@ export function registerTransferCommand(program: Command, settings: () => Client
           ? `Note: ${unsupported} is not available for the server's own transfers; copying through the REST API instead.\n`
           : 'Note: source and destination are on the same server, which offers no server-side transfer API (/xapi/transfers); copying through the REST API instead.\n');
       }
-      const sessions = await readSourceSessions(source, {
-        project: opts.sourceProject, subjects: opts.subject, sessions: opts.session, scanTypes: opts.scanType, resources: opts.resource, sessionResources: opts.sessionResources,
-      });
+      const sessions = await readSourceSessions(source, selectionOf(opts.sourceProject, opts));
       if (sessions.length === 0) throw new UsageError(`No sessions to transfer in ${opts.sourceProject} on ${source.base}`);
       const plan = await planTransfer(dest, opts.destProject, sessions, map, opts.merge ?? false);
       printPlan(source, dest, opts, plan.sessions, plan.blockers);
