@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.js';
 import { hasRight } from '../../domain/access.js';
 import type { Actor } from '../../domain/actor.js';
-import { autoArchiveHintOf, projectCandidates, sessionLabelOf, subjectLabelOf, type DicomTags, type RoutingRules } from '../../domain/dicom-routing.js';
+import { autoArchiveHintOf, projectCandidates, sessionLabelOf, subjectLabelOf, type DicomTags } from '../../domain/dicom-routing.js';
 import type { Project } from '../../domain/entities.js';
 import { checkLabel } from '../../domain/names.js';
 import { UNASSIGNED } from '../../domain/prearchive.js';
@@ -28,8 +28,6 @@ export interface Route {
  */
 export class InstanceRouter {
   private readonly projects = new Map<string, Project | null>();
-  private siteRules: RoutingRules | undefined;
-  private readonly projectRules = new Map<string, RoutingRules>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -40,10 +38,9 @@ export class InstanceRouter {
   ) {}
 
   async route(tags: DicomTags, options: IngestOptions): Promise<Route> {
-    this.siteRules ??= await this.rules.siteRules();
     let project = this.explicitProject;
     if (!project) {
-      for (const candidate of projectCandidates(tags, this.siteRules.project)) {
+      for (const candidate of projectCandidates(tags, (await this.rules.siteRules()).project)) {
         const found = await this.usable(candidate);
         if (found) {
           project = found;
@@ -51,20 +48,10 @@ export class InstanceRouter {
         }
       }
     }
-    let own: RoutingRules | undefined;
-    if (project) {
-      own = this.projectRules.get(project.id);
-      if (!own) {
-        own = await this.rules.projectRules(project.id);
-        this.projectRules.set(project.id, own);
-      }
-    }
-    const subject = options.subject
-      ?? (own && own.subject.length > 0 ? subjectLabelOf(tags, own.subject) : undefined)
-      ?? subjectLabelOf(tags, this.siteRules.subject);
-    const session = options.session
-      ?? (own && own.session.length > 0 ? sessionLabelOf(tags, own.session) : undefined)
-      ?? sessionLabelOf(tags, this.siteRules.session);
+    // The project's own subject and session rules come before the site's.
+    const rules = await this.rules.rulesFor(project?.id);
+    const subject = options.subject ?? subjectLabelOf(tags, rules.subject);
+    const session = options.session ?? sessionLabelOf(tags, rules.session);
     return {
       project,
       projectKey: project?.id ?? UNASSIGNED,
