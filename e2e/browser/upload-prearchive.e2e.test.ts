@@ -2,21 +2,16 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
 import { makeDicomZip } from '../support/dicom-zip.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
-
-const MISSING = 'this server has no compressed uploader or prearchive yet: POST /data/services/import and GET /data/prearchive/projects (ingest, issue 3)';
 
 describe('web UI: the compressed uploader and the prearchive', { skip: browserSkipReason() }, () => {
   const suite = browserSuite();
   let admin: SeedClient;
-  let supported = false;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (supported ? undefined : MISSING) });
+  const { test } = suite;
 
   before(async () => {
     admin = suite.admin;
-    supported = (await serverSupports(admin, 'import')) && (await serverSupports(admin, 'prearchive'));
-    if (!supported) return;
     await admin.createUser('uma');
     await admin.createProject('UP', { name: 'Upload study' });
     await admin.createProject('UP2', { name: 'Second upload study' });
