@@ -63,6 +63,8 @@ export interface Transfer {
     readonly sourceDeleted: boolean;
     readonly sourceKeptReason: string | null;
   } | null;
+  /** The checklist it was started with; only on one transfer, not in the list. */
+  readonly checklist?: Checklist;
 }
 
 const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: 'application/json' });
