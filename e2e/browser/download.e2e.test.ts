@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import type { Download } from 'playwright-core';
-import { assertNoConsoleErrors, browserSkipReason, screenshot, type TestPage } from '../support/browser.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
+import { assertNoConsoleErrors, browserSkipReason, screenshot } from '../support/browser.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
 async function bytesOf(download: Download): Promise<Buffer> {
@@ -14,11 +14,7 @@ async function bytesOf(download: Download): Promise<Buffer> {
 describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
   const suite = browserSuite();
   let admin: SeedClient;
-  let catalogs = false;
-  let zips = false;
-  const test = (name: string, needs: () => string | undefined, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: needs });
-  const needCatalogs = () => (catalogs ? undefined : 'this server has no multi-session download yet: POST /xapi/archive/download (downloads, issue 5)');
-  const needZips = () => (zips ? undefined : 'this server has no zip downloads yet: .../files?format=zip answers 501 (downloads, issue 5)');
+  const { test } = suite;
 
   before(async () => {
     admin = suite.admin;
@@ -32,11 +28,9 @@ describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
       await admin.createScan('DL', `${s}_MR1`, '2', { type: 'BOLD' });
       for (const scan of ['1', '2']) await admin.uploadFile('DL', `${s}_MR1`, scan, 'DICOM', '1.dcm', Buffer.from(`${s}-${scan}`));
     }
-    catalogs = await serverSupports(admin, 'download');
-    zips = (await admin.request('GET', '/data/projects/DL/experiments/A_MR1/scans/ALL/files?format=zip')).status === 200;
   });
 
-  test('chooses sessions and scan types of a project and gets a Catalog XML', needCatalogs, async (t) => {
+  test('chooses sessions and scan types of a project and gets a Catalog XML', async (t) => {
     const { page, context } = t;
     await logInContext(context, suite.server.url, 'dan');
     await page.goto('/projects/DL');
@@ -55,7 +49,7 @@ describe('web UI: Download Images', { skip: browserSkipReason() }, () => {
     assertNoConsoleErrors(t);
   });
 
-  test('downloads a session and chosen scans as zips from the session page', needZips, async (t) => {
+  test('downloads a session and chosen scans as zips from the session page', async (t) => {
     const { page, context } = t;
     await logInContext(context, suite.server.url, 'dan');
     await page.goto('/projects/DL/experiments/A_MR1');

@@ -34,6 +34,7 @@ describe('web UI: the project page', { skip: browserSkipReason() }, () => {
     await page.getByRole('heading', { level: 1, name: /Hippocampus ageing/ }).waitFor();
     const header = await page.locator('.page-header').textContent() ?? '';
     for (const text of ['Longitudinal MRI of healthy ageing.', 'Olga Petrova', 'MRI ageing', '120 subjects, 3 sessions', 'Private']) assert.ok(header.includes(text), `header shows ${text}`);
+    for (const name of ['Upload Images', 'Prearchive']) await page.locator('.page-actions').getByRole('link', { name }).waitFor();
 
     const table = page.getByTestId('subjects-table');
     await table.waitFor();

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
-import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
+import { assertNoConsoleErrors, browserSkipReason, refused, screenshot } from '../support/browser.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
 
-const NO_SHARING = 'this server does not share yet: PUT /data/projects/{P}/subjects/{S}/projects/{dest}?label= is refused as unsupported (sharing, issue 4)';
 const cells = async (row: import('playwright-core').Locator) => (await row.locator('td').allTextContents()).map((c) => c.trim());
 
 describe('web UI: Share Into, the Sharing Manager and shared data', { skip: browserSkipReason() }, () => {
   const suite = browserSuite();
   let admin: SeedClient;
-  let sharing = false;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (sharing ? undefined : NO_SHARING) });
+  const { test } = suite;
 
   before(async () => {
     admin = suite.admin;
-    sharing = await serverSupports(admin, 'sharing');
-    if (!sharing) return;
     await admin.createUser('sam');
     await admin.createProject('SRC', { name: 'Source study' });
     await admin.createProject('DEST', { name: 'Umbrella project' });

@@ -149,8 +149,27 @@ describe('web UI: subject and session pages', { skip: browserSkipReason() }, () 
     await page.getByTestId('scans-table').waitFor();
     assert.equal(await page.getByRole('group', { name: 'Share into another project' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Edit fields' }).count(), 0);
-    assert.equal(await page.getByRole('button', { name: 'Create subject' }).count(), 0);
     await screenshot(page, 'session-collaborator');
+    assertNoConsoleErrors(t);
+  });
+
+  test('a collaborator is offered no way to add data: no subject creation, upload or prearchive', async (t) => {
+    const { page, context } = t;
+    await logInContext(context, suite.server.url, 'cleo');
+    await page.goto('/projects/NEURO');
+    await page.getByTestId('subjects-table').getByRole('link', { name: 'SUBJ1' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Create subject' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Add subjects from a spreadsheet' }).count(), 0);
+    const actions = page.locator('.page-actions');
+    await actions.getByRole('link', { name: 'Download Images' }).waitFor();
+    assert.equal(await actions.getByRole('link', { name: 'Upload Images' }).count(), 0);
+    assert.equal(await actions.getByRole('link', { name: 'Prearchive' }).count(), 0);
+    assert.equal(await page.getByRole('tab', { name: 'Manage access' }).count(), 0);
+
+    // Arriving at the uploader anyway says why nothing can be uploaded, instead of offering a form the server would refuse.
+    await page.goto('/upload');
+    await page.getByText('You cannot upload into any project: uploading needs the Owner or Member role.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Begin upload' }).count(), 0);
     assertNoConsoleErrors(t);
   });
 

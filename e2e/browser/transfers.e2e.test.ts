@@ -2,20 +2,15 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, screenshot } from '../support/browser.js';
 import { browserSuite } from '../support/browser-suite.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
-
-const MISSING = 'this server has no transfers yet: /xapi/transfers (sharing and transfers, issue 4)';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 
 describe('web UI: copying and moving between projects', { skip: browserSkipReason() }, () => {
   const suite = browserSuite();
   let admin: SeedClient;
-  let supported = false;
-  const test = (name: string, body: Parameters<typeof suite.test>[1]) => suite.test(name, body, { skipUnless: () => (supported ? undefined : MISSING) });
+  const { test } = suite;
 
   before(async () => {
     admin = suite.admin;
-    supported = await serverSupports(admin, 'transfers');
-    if (!supported) return;
     await admin.createUser('tina');
     await admin.createProject('SRC', { name: 'Source study' });
     await admin.createProject('DST', { name: 'Destination study' });

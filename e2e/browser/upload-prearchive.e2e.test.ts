@@ -2,21 +2,16 @@ import assert from 'node:assert/strict';
 import { before, describe } from 'node:test';
 import { assertNoConsoleErrors, browserSkipReason, refused, screenshot, type TestPage } from '../support/browser.js';
 import { makeDicomZip } from '../support/dicom-zip.js';
-import { logInContext, SeedClient, serverSupports } from '../support/seed-client.js';
+import { logInContext, SeedClient } from '../support/seed-client.js';
 import { browserSuite } from '../support/browser-suite.js';
-
-const MISSING = 'this server has no compressed uploader or prearchive yet: POST /data/services/import and GET /data/prearchive/projects (ingest, issue 3)';
 
 describe('web UI: the compressed uploader and the prearchive', { skip: browserSkipReason() }, () => {
   const suite = browserSuite();
   let admin: SeedClient;
-  let supported = false;
-  const test = (name: string, body: (t: TestPage) => Promise<void>) => suite.test(name, body, { skipUnless: () => (supported ? undefined : MISSING) });
+  const { test } = suite;
 
   before(async () => {
     admin = suite.admin;
-    supported = (await serverSupports(admin, 'import')) && (await serverSupports(admin, 'prearchive'));
-    if (!supported) return;
     await admin.createUser('uma');
     await admin.createProject('UP', { name: 'Upload study' });
     await admin.createProject('UP2', { name: 'Second upload study' });
@@ -100,16 +95,56 @@ describe('web UI: the compressed uploader and the prearchive', { skip: browserSk
     await uploadThroughUi(t, zip, { subject: 'U03', session: 'U03_MR1' });
     await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: 'U03_MR1' }).click();
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choose the project to move this session to.' }).waitFor();
     await page.getByLabel('Move to project').selectOption('UP2');
     await page.getByRole('button', { name: 'Move' }).click();
     await page.waitForURL(/\/prearchive\?project=UP2/);
     const moved = page.getByTestId('prearchive-table').locator('tbody tr', { hasText: 'U03_MR1' });
     await moved.waitFor();
     await moved.getByRole('link').click();
+    await page.getByRole('button', { name: 'Delete' }).waitFor();
+    const review = page.url();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL(/\/prearchive\?project=UP2/);
     await page.getByText('Nothing from UP2 is waiting in the prearchive.').waitFor();
-    assertNoConsoleErrors(t);
+    // An old link to the deleted session says what happened.
+    await page.goto(review);
+    await page.getByRole('alert').filter({ hasText: /^No prearchive session UP2\/\w+\/U03_MR1\.$/ }).waitFor();
+    assertNoConsoleErrors(t, [refused(404)]);
+  });
+
+  test('refuses a missing or wrong file, half-given labels and an archive with non-DICOM files, each next to its field', async (t) => {
+    const { page, context } = t;
+    await logInContext(context, suite.server.url, 'uma');
+    const fileError = page.locator('#upload-error');
+    await page.goto('/upload?project=UP');
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+    await fileError.filter({ hasText: 'Choose a zip or tar.gz file to upload.' }).waitFor();
+    const file = page.getByLabel('File (zip, tar or tar.gz)');
+    await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an archive') });
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+    await fileError.filter({ hasText: 'notes.txt is not a zip, tar or tar.gz file.' }).waitFor();
+
+    const zip = await makeDicomZip({ patientId: 'U04', patientName: 'U04', studyUid: '1.2.826.0.1.3680043.8.498.4001', series: [{ number: 1, description: 'T1', instances: 2 }] },
+      [{ name: 'export/README.txt', content: 'exported by the scanner console' }]);
+    await file.setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: zip });
+    await page.getByRole('radio', { name: 'Use these labels' }).check();
+    await page.getByLabel('Subject label').fill('U04');
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter both the subject and the session label' }).waitFor();
+
+    await page.getByLabel('Session label').fill('U04_MR1');
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+    await fileError.filter({ hasText: /README\.txt/ }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('button', { name: 'Begin upload' }).isEnabled(), true, 'the form can be sent again');
+    assert.equal((await admin.rows('/data/prearchive/projects/UP')).filter((r) => r.name === 'U04_MR1').length, 0, 'nothing was received');
+
+    await page.getByRole('checkbox', { name: 'Ignore files that are not DICOM' }).check();
+    await page.getByRole('button', { name: 'Begin upload' }).click();
+    await page.getByText('Upload finished.').waitFor({ timeout: 60_000 });
+    assert.equal((await admin.rows('/data/prearchive/projects/UP')).filter((r) => r.name === 'U04_MR1').length, 1);
+    assertNoConsoleErrors(t, [refused(400)]);
   });
 });

@@ -1,4 +1,4 @@
-import { after, before, it, type TestContext } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, withPage, type TestPage } from './browser.js';
 import { SeedClient } from './seed-client.js';
@@ -9,11 +9,8 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /** Seeds and checks through the REST API as the site administrator. */
   readonly admin: SeedClient;
-  /**
-   * A test in a fresh browser context. `skipUnless` returns why the test cannot run on this server
-   * (an API another area has not delivered yet), or undefined when it can.
-   */
-  test(name: string, body: (t: TestPage) => Promise<void>, options?: { skipUnless?: () => string | undefined }): void;
+  /** A test in a fresh browser context. */
+  test(name: string, body: (t: TestPage) => Promise<void>): void;
 }
 
 /** One spawned server and one browser for a file of browser tests; call inside `describe`, before the seeding hook. */
@@ -38,12 +35,8 @@ export function browserSuite(): BrowserSuite {
     get server() { return started(server); },
     get browser() { return started(browser); },
     get admin() { return started(admin); },
-    test(name, body, options = {}) {
-      it(name, (t: TestContext) => {
-        const missing = options.skipUnless?.();
-        if (missing) return t.skip(missing);
-        return withPage(started(browser), started(server).url, name, body);
-      });
+    test(name, body) {
+      it(name, () => withPage(started(browser), started(server).url, name, body));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { dicomZip } from '../../server/test/support/dicom-files.js';
+import { dicomZip, type ZipExtra } from '../../server/test/support/dicom-files.js';
 
 export interface SeriesSpec {
   readonly number: number;
@@ -15,7 +15,10 @@ export interface StudySpec {
   readonly size?: number;
 }
 
-/** A zip of a generated DICOM study (synthetic, written by Debian's pydicom), as a scanner export would be uploaded. */
-export function makeDicomZip(spec: StudySpec): Promise<Buffer> {
-  return dicomZip([{ studyUid: spec.studyUid, patientId: spec.patientId, patientName: spec.patientName, series: spec.series, size: spec.size ?? 8 }]);
+/**
+ * A zip of a generated DICOM study (synthetic, written by Debian's pydicom), as a scanner export would
+ * be uploaded; `extras` adds other entries (a stray text file).
+ */
+export function makeDicomZip(spec: StudySpec, extras: readonly ZipExtra[] = []): Promise<Buffer> {
+  return dicomZip([{ studyUid: spec.studyUid, patientId: spec.patientId, patientName: spec.patientName, series: spec.series, size: spec.size ?? 8 }], extras);
 }

@@ -79,27 +79,3 @@ export async function logInContext(context: BrowserContext, url: string, login: 
   const id = await response.text();
   await context.addCookies([{ name: 'JSESSIONID', value: id.trim(), url }]);
 }
-
-/**
- * Whether the spawned server offers an API other areas are still building; tests of the UI on top
- * of it skip until it does, naming what is missing.
- */
-export async function serverSupports(client: SeedClient, probe: 'sharing' | 'import' | 'prearchive' | 'download' | 'transfers'): Promise<boolean> {
-  switch (probe) {
-    case 'sharing': {
-      // Today's core answers PUT on .../projects/{dest} with "not supported"; a sharing server looks the projects up (404 here).
-      const r = await client.request('PUT', '/data/projects/__probe__/subjects/__probe__/projects/__probe__');
-      return r.status !== 501 && !/is not supported/i.test(r.text);
-    }
-    case 'import': {
-      const r = await client.request('POST', '/data/services/import');
-      return r.status !== 404 && r.status !== 501;
-    }
-    case 'prearchive': return (await client.request('GET', '/data/prearchive/projects?format=json')).status === 200;
-    case 'transfers': return (await client.request('GET', '/xapi/transfers')).status === 200;
-    case 'download': {
-      const r = await client.request('POST', '/xapi/archive/download', '{}', { 'content-type': 'application/json' });
-      return r.status !== 404 && r.status !== 501;
-    }
-  }
-}

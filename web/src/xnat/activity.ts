@@ -1,4 +1,4 @@
-import { call, withQuery } from './http.ts';
+import { call } from './http.ts';
 
 /** One change in the audit trail, as the activity feed (`/xapi/activity`) gives it. */
 export interface ActivityEvent {
@@ -14,6 +14,6 @@ export interface ActivityEvent {
 }
 
 export async function listActivity(options: { limit: number; before?: number }, signal?: AbortSignal): Promise<ActivityEvent[]> {
-  const response = await call('GET', withQuery('/xapi/activity', { limit: options.limit, before: options.before }), { signal });
+  const response = await call('GET', '/xapi/activity', { query: { limit: options.limit, before: options.before }, signal });
   return ((await response.json()) as { events: ActivityEvent[] }).events;
 }

@@ -1,4 +1,5 @@
 import { asSentence } from '../lib/format.ts';
+import { messageOfBody } from '../lib/server-message.ts';
 
 /** A refused or failed request, with a message fit to show next to what caused it. */
 export class ApiError extends Error {
@@ -34,7 +35,7 @@ export function onSessionExpired(handler: () => void): void {
   sessionExpired = handler;
 }
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   const qs = params.toString();
@@ -61,18 +62,10 @@ export async function call(method: string, path: string, options: CallOptions = 
   return response;
 }
 
-/** The server's message: plain text on /data, `{error:{message}}` on /xapi, an `<h3>` in HTML pages. */
-export async function errorOf(response: Response): Promise<ApiError> {
+/** A refusal as an ApiError carrying the server's message (or a plain fallback for its status). */
+async function errorOf(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
-  let message = text.trim();
-  if (/json/.test(response.headers.get('content-type') ?? '')) {
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      // not JSON after all: keep the text
-    }
-  }
-  if (/^<(!DOCTYPE|html)/i.test(message)) message = /<h3>([\s\S]*?)<\/h3>/i.exec(message)?.[1] ?? '';
+  const message = messageOfBody(text, response.headers.get('content-type'));
   return new ApiError(response.status, asSentence(message || fallbackMessage(response.status)));
 }
 

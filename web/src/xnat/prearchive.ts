@@ -46,27 +46,17 @@ export interface PrearchiveScan {
   readonly id: string;
   readonly xsiType: string;
   readonly seriesDescription: string;
-  readonly fileCount?: number;
-  readonly fileSize?: number;
+  readonly fileCount: number;
+  readonly fileSize: number;
 }
 
-/** The scans of an upload with their file counts and sizes (from each scan's resources, xnat-api.md §8.1). */
+/** The scans of an upload with their file counts and sizes (xnat-api.md §8.1). */
 export async function listPrearchiveScans(project: string, timestamp: string, folder: string, signal?: AbortSignal): Promise<PrearchiveScan[]> {
-  const base = `${entryPath(project, timestamp, folder)}/scans`;
-  const rows = await getRows(base, {}, signal);
-  const scans: PrearchiveScan[] = rows.map((r) => ({ id: r.ID ?? '', xsiType: r.xsiType ?? '', seriesDescription: r.series_description ?? '' }));
-  const queue = scans.map((scan, i) => ({ scan, i }));
-  await Promise.all(Array.from({ length: Math.min(6, queue.length) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const resources = await getRows(`${base}/${enc(next.scan.id)}/resources`, {}, signal);
-      scans[next.i] = {
-        ...next.scan,
-        fileCount: resources.reduce((n, r) => n + Number(r.file_count || 0), 0),
-        fileSize: resources.reduce((n, r) => n + Number(r.file_size || 0), 0),
-      };
-    }
+  const rows = await getRows(`${entryPath(project, timestamp, folder)}/scans`, {}, signal);
+  return rows.map((r) => ({
+    id: r.ID ?? '', xsiType: r.xsiType ?? '', seriesDescription: r.series_description ?? '',
+    fileCount: Number(r.file_count || 0), fileSize: Number(r.file_size || 0),
   }));
-  return scans;
 }
 
 /** The last log line of a session (why it is in CONFLICT or ERROR). */

@@ -13,8 +13,8 @@ async function shares(path: string, signal?: AbortSignal): Promise<ProjectShare[
   return rows.map((r, i) => ({ project: r.ID ?? '', name: r.Name || r.Secondary_ID || r.ID || '', label: r.label ?? '', isOwner: i === 0 }));
 }
 
-export const subjectPath = (project: string, subject: string) => `/data/projects/${enc(project)}/subjects/${enc(subject)}`;
-export const sessionPath = (project: string, subject: string, session: string) => `${subjectPath(project, subject)}/experiments/${enc(session)}`;
+const subjectPath = (project: string, subject: string) => `/data/projects/${enc(project)}/subjects/${enc(subject)}`;
+const sessionPath = (project: string, subject: string, session: string) => `${subjectPath(project, subject)}/experiments/${enc(session)}`;
 
 export function subjectShares(project: string, subject: string, signal?: AbortSignal) {
   return shares(subjectPath(project, subject), signal);

@@ -1,4 +1,4 @@
-import { call, enc, withQuery } from './http.ts';
+import { call, enc } from './http.ts';
 
 /** Server-side copy and move between projects (`/xapi/transfers`, docs/sharing-and-transfers.md §3). */
 export interface TransferRequest {
@@ -63,6 +63,8 @@ export interface Transfer {
     readonly sourceDeleted: boolean;
     readonly sourceKeptReason: string | null;
   } | null;
+  /** The checklist it was started with; only on one transfer, not in the list. */
+  readonly checklist?: Checklist;
 }
 
 const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: 'application/json' });
@@ -82,7 +84,7 @@ export async function getTransfer(id: string, signal?: AbortSignal): Promise<Tra
 }
 
 export async function listTransfers(signal?: AbortSignal): Promise<Transfer[]> {
-  return ((await (await call('GET', withQuery('/xapi/transfers', { limit: 100 }), { signal })).json()) as { transfers: Transfer[] }).transfers;
+  return ((await (await call('GET', '/xapi/transfers', { query: { limit: 100 }, signal })).json()) as { transfers: Transfer[] }).transfers;
 }
 
 export async function cancelTransfer(id: string): Promise<Transfer> {

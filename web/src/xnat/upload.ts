@@ -1,5 +1,6 @@
-import { ApiError } from './http.ts';
+import { ApiError, getCsrfToken } from './http.ts';
 import { asSentence } from '../lib/format.ts';
+import { messageOfBody } from '../lib/server-message.ts';
 
 export interface UploadOptions {
   readonly project: string;
@@ -8,7 +9,6 @@ export interface UploadOptions {
   readonly session?: string;
   readonly ignoreUnparsable: boolean;
   readonly destination: 'prearchive' | 'archive';
-  readonly csrfToken: string;
 }
 
 export interface UploadHandle {
@@ -34,23 +34,18 @@ export function uploadArchive(file: File, options: UploadOptions, onProgress: (s
   const done = new Promise<string[]>((resolve, reject) => {
     xhr.open('POST', `/data/services/import?${params}`);
     xhr.setRequestHeader('Content-Type', TYPES.find(([re]) => re.test(file.name))?.[1] ?? (file.type || 'application/octet-stream'));
-    if (options.csrfToken) xhr.setRequestHeader('X-CSRF-Token', options.csrfToken);
+    const csrfToken = getCsrfToken();
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.responseText.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
-      else reject(new ApiError(xhr.status, asSentence(messageOf(xhr) || `The upload was refused (HTTP ${xhr.status})`)));
+      else reject(new ApiError(xhr.status, asSentence(messageOfBody(xhr.responseText, xhr.getResponseHeader('content-type')) || `The upload was refused (HTTP ${xhr.status})`)));
     };
     xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: the server could not be reached.'));
     xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
     xhr.send(file);
   });
   return { done, abort: () => xhr.abort() };
-}
-
-function messageOf(xhr: XMLHttpRequest): string {
-  const text = xhr.responseText.trim();
-  if (/^<(!DOCTYPE|html)/i.test(text)) return /<h3>([\s\S]*?)<\/h3>/i.exec(text)?.[1] ?? '';
-  return text;
 }
 
 /** Where an import result URI is shown in the UI. */

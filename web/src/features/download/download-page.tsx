@@ -5,6 +5,7 @@ import { LoadState } from '../../components/load-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorText, Loading } from '../../components/status.tsx';
 import { describeType } from '../../lib/format.ts';
+import { toggled } from '../../lib/sets.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
 import { createDownload, downloadUrl, scanTypesAndFormats } from '../../xnat/downloads.ts';
 import { listAccessibleProjects } from '../../xnat/projects.ts';
@@ -52,12 +53,7 @@ function ProjectDownload({ project }: { readonly project: string }) {
             columns={[
               {
                 key: 'pick', header: <span className="sr-only">Choose</span>, render: (r) => (
-                  <input type="checkbox" aria-label={`Choose ${r.label}`} checked={chosen.has(r.id)} onChange={(e) => setChosen((c) => {
-                    const next = new Set(c);
-                    if (e.target.checked) next.add(r.id);
-                    else next.delete(r.id);
-                    return next;
-                  })} />
+                  <input type="checkbox" aria-label={`Choose ${r.label}`} checked={chosen.has(r.id)} onChange={(e) => setChosen((c) => toggled(c, r.id, e.target.checked))} />
                 ),
               },
               { key: 'subject', header: 'Subject', render: (r) => r.subjectLabel },
@@ -82,12 +78,6 @@ function DownloadOptions({ project, sessions }: { readonly project: string; read
   const [simplified, setSimplified] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const toggle = (set: ReadonlySet<string>, value: string) => {
-    const next = new Set(set);
-    if (next.has(value)) next.delete(value);
-    else next.add(value);
-    return next;
-  };
   const start = async () => {
     const data = available.data;
     if (!data) return;
@@ -120,11 +110,11 @@ function DownloadOptions({ project, sessions }: { readonly project: string; read
           <fieldset className="choices">
             <legend>Scan types</legend>
             {available.data.types.length === 0 && <p className="muted">The chosen sessions have no scan files.</p>}
-            {available.data.types.map((t) => <label key={t} className="choice"><input type="checkbox" checked={!skipTypes.has(t)} onChange={() => setSkipTypes((s) => toggle(s, t))} /> <span>{t}</span></label>)}
+            {available.data.types.map((t) => <label key={t} className="choice"><input type="checkbox" checked={!skipTypes.has(t)} onChange={() => setSkipTypes((s) => toggled(s, t))} /> <span>{t}</span></label>)}
           </fieldset>
           <fieldset className="choices">
             <legend>Formats</legend>
-            {available.data.formats.map((f) => <label key={f} className="choice"><input type="checkbox" checked={!skipFormats.has(f)} onChange={() => setSkipFormats((s) => toggle(s, f))} /> <span>{f}</span></label>)}
+            {available.data.formats.map((f) => <label key={f} className="choice"><input type="checkbox" checked={!skipFormats.has(f)} onChange={() => setSkipFormats((s) => toggled(s, f))} /> <span>{f}</span></label>)}
           </fieldset>
         </>
       )}

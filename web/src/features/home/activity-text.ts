@@ -16,10 +16,6 @@ const VERBS: Record<string, string> = {
 
 const NOUNS: Record<string, string> = { subject: 'subject', experiment: 'session', scan: 'scan', project: 'project', resource: 'resource', config: 'configuration' };
 
-export function activityText(line: ActivityLine): string {
-  return `${line.before}${line.item}${line.after}`;
-}
-
 /** One feed entry, with a link straight to the data it is about. */
 export function describeActivity(e: ActivityEvent): ActivityLine {
   const d = e.details ?? {};

@@ -53,8 +53,8 @@ function Review({ entry, scans, reason, reload }: { readonly entry: PrearchiveEn
             { key: 'id', header: 'Scan', render: (s) => s.id },
             { key: 'type', header: 'Kind', render: (s) => describeType(s.xsiType) },
             { key: 'desc', header: 'Series description', render: (s) => s.seriesDescription },
-            { key: 'files', header: 'Files', numeric: true, render: (s) => s.fileCount?.toLocaleString('en') ?? '' },
-            { key: 'size', header: 'Size', numeric: true, render: (s) => (s.fileSize === undefined ? '' : formatBytes(s.fileSize)) },
+            { key: 'files', header: 'Files', numeric: true, render: (s) => s.fileCount.toLocaleString('en') },
+            { key: 'size', header: 'Size', numeric: true, render: (s) => formatBytes(s.fileSize) },
           ]}
         />
       </section>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { DataTable } from '../../components/data-table.tsx';
 import { LoadState } from '../../components/load-state.tsx';
 import { formatBytes } from '../../lib/format.ts';
+import { toggled } from '../../lib/sets.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { listScans, sessionZipUrl, type ScanRow, type SessionDetail } from '../../xnat/sessions.ts';
 
@@ -9,12 +10,6 @@ import { listScans, sessionZipUrl, type ScanRow, type SessionDetail } from '../.
 export function ScansPanel({ project, session }: { readonly project: string; readonly session: SessionDetail }) {
   const scans = useLoad((signal) => listScans(project, session.label, signal), [project, session.id]);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string, on: boolean) => setChosen((c) => {
-    const next = new Set(c);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   return (
     <section className="panel" aria-labelledby="scans-heading">
       <div className="panel-head">
@@ -32,7 +27,7 @@ export function ScansPanel({ project, session }: { readonly project: string; rea
             <DataTable<ScanRow>
               label={`Scans of ${session.label}`} testId="scans-table" rows={rows} rowKey={(r) => r.id} empty="This session has no scans."
               columns={[
-                { key: 'pick', header: <span className="sr-only">Choose</span>, render: (r) => <input type="checkbox" aria-label={`Choose scan ${r.id}`} checked={chosen.has(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} /> },
+                { key: 'pick', header: <span className="sr-only">Choose</span>, render: (r) => <input type="checkbox" aria-label={`Choose scan ${r.id}`} checked={chosen.has(r.id)} onChange={(e) => setChosen((c) => toggled(c, r.id, e.target.checked))} /> },
                 { key: 'id', header: 'Scan', render: (r) => r.id },
                 { key: 'type', header: 'Type', render: (r) => r.type },
                 { key: 'desc', header: 'Series description', render: (r) => r.seriesDescription },

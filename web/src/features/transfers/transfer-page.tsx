@@ -28,7 +28,7 @@ export function TransferPage({ id }: { readonly id: string }) {
   );
 }
 
-function TransferView({ transfer: t, reload }: { readonly transfer: Transfer & { checklist?: Parameters<typeof ChecklistView>[0]['checklist'] }; readonly reload: () => Promise<void> }) {
+function TransferView({ transfer: t, reload }: { readonly transfer: Transfer; readonly reload: () => Promise<void> }) {
   const [error, setError] = useState<string>();
   const cancel = async () => {
     setError(undefined);

@@ -5,7 +5,6 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorText, Notice } from '../../components/status.tsx';
 import { formatBytes } from '../../lib/format.ts';
 import { useLoad, useTitle } from '../../lib/use-load.ts';
-import { getCsrfToken } from '../../xnat/http.ts';
 import { canCreate, listAccessibleProjects, projectTitle, type ProjectSummary } from '../../xnat/projects.ts';
 import { uiPathOfImportUri, uploadArchive, type UploadHandle } from '../../xnat/upload.ts';
 
@@ -51,7 +50,7 @@ function UploadForm({ projects }: { readonly projects: readonly ProjectSummary[]
     const started = performance.now();
     setPhase({ kind: 'sending', sent: 0, total: file.size, started });
     handle.current = uploadArchive(file, {
-      project, subject: custom ? subject.trim() : undefined, session: custom ? session.trim() : undefined, ignoreUnparsable, destination, csrfToken: getCsrfToken(),
+      project, subject: custom ? subject.trim() : undefined, session: custom ? session.trim() : undefined, ignoreUnparsable, destination,
     }, (sent, total) => setPhase(sent >= total ? { kind: 'processing' } : { kind: 'sending', sent, total, started }));
     try {
       setPhase({ kind: 'done', uris: await handle.current.done });
