@@ -14,15 +14,12 @@ describe('xnat-ts upload', () => {
   let server: RunningTestServer;
   let seed: Seeder;
   let work: string;
-  let importAvailable = false;
   const env = () => ({ XNAT_TS_CONFIG_DIR: path.join(work, 'config'), XNAT_TS_USER: E2E_ADMIN.login, XNAT_TS_PASSWORD: E2E_ADMIN.password });
   before(async () => {
     server = await startServer();
     seed = new Seeder(server.url);
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'xnat-ts-upload-'));
     await seed.put('/data/projects/UP');
-    const probe = await seed.request('POST', '/data/services/import?import-handler=DICOM-zip&PROJECT_ID=UP', Buffer.alloc(0), { 'content-type': 'application/zip' });
-    importAvailable = probe.status !== 404 && probe.status !== 501;
   });
   after(async () => {
     await server?.stop();
@@ -43,11 +40,7 @@ describe('xnat-ts upload', () => {
     t.diagnostic('dry runs need no import service');
   });
 
-  it('uploads each study through the import service and verifies it; a rerun skips what is verified', async (t) => {
-    if (!importAvailable) {
-      t.skip('POST /data/services/import is not on this server yet (the import service belongs to the ingest area)');
-      return;
-    }
+  it('uploads each study through the import service and verifies it; a rerun skips what is verified', async () => {
     const res = await runCli(['upload', path.join(work, 'dicom'), '--project', 'UP', '--to', 'archive', '--no-progress', '--server', server.url], { env: env() });
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, /Verified: 2 uploads, 12 instances on the server/);
@@ -58,11 +51,7 @@ describe('xnat-ts upload', () => {
     assert.equal(sessions.length, 2);
   });
 
-  it('uploads a zip as it is, into the prearchive', async (t) => {
-    if (!importAvailable) {
-      t.skip('POST /data/services/import is not on this server yet (the import service belongs to the ingest area)');
-      return;
-    }
+  it('uploads a zip as it is, into the prearchive', async () => {
     await writeStudies(path.join(work, 'zipped'), { studies: 1, series: 1, instances: 4 });
     const zip = path.join(work, 'study.zip');
     await promisify(execFile)('zip', ['-qr', zip, '.'], { cwd: path.join(work, 'zipped') });

@@ -13,6 +13,3 @@ assert len(DICOM) >= 3, 'pydicom test files not found in %s' % TEST_FILES
 def step(name):
     print('STEP %s ok' % name, flush=True)
 
-
-def skip(name, reason):
-    print('SKIP %s: %s' % (name, reason), flush=True)

@@ -12,8 +12,6 @@ export interface ClientRun {
   readonly code: number | null;
   /** Steps reported as `STEP <name> ok`, in order. */
   readonly passed: readonly string[];
-  /** Steps reported as `SKIP <name>: <reason>`. */
-  readonly skipped: ReadonlyMap<string, string>;
   readonly output: string;
 }
 
@@ -41,8 +39,7 @@ export async function runClientScript(script: string, args: readonly string[], e
       output = `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message;
     }
     const passed = [...output.matchAll(/^STEP (.+) ok$/gm)].map((m) => m[1] as string);
-    const skipped = new Map([...output.matchAll(/^SKIP (.+?): (.+)$/gm)].map((m) => [m[1] as string, m[2] as string]));
-    return { code, passed, skipped, output };
+    return { code, passed, output };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

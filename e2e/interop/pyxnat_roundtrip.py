@@ -2,7 +2,7 @@
 
 Usage: pyxnat_roundtrip.py SERVER USER PASSWORD WORKDIR
 
-Each step prints `STEP <name> ok` or `SKIP <name>: <reason>`; the first failing step raises, so
+Each step prints `STEP <name> ok`; the first failing step raises, so
 the process exits non-zero with a traceback. The node test (pyxnat.e2e.test.ts) runs this with
 Debian's /usr/bin/python3 and checks the steps and the server's state afterwards.
 """
@@ -15,7 +15,7 @@ import sys
 import pydicom
 from pyxnat import Interface
 
-from interop_steps import DICOM, TEST_FILES, skip, step
+from interop_steps import DICOM, TEST_FILES, step
 
 SERVER, USER, PASSWORD, WORKDIR = sys.argv[1:5]
 PROJECT, OTHER_PROJECT = 'PYX_IO', 'PYX_IO2'
@@ -142,17 +142,14 @@ for path in DICOM:
     assert pydicom.dcmread(dest).SOPInstanceUID == pydicom.dcmread(path).SOPInstanceUID
 step('download files')
 
-zip_status = status(intf, 'head', resource._uri + '/files?format=zip')
-if zip_status == 501:
-    skip('download resource zip', 'this server does not offer zip downloads yet (501)')
-else:
-    unpacked = os.path.join(WORKDIR, 'unzipped')
-    os.makedirs(unpacked)
-    members = resource.get(unpacked, extract=True)
-    assert sorted(os.path.basename(m) for m in members) == sorted(os.path.basename(p) for p in DICOM), members
-    for member in members:
-        assert filecmp.cmp(member, os.path.join(TEST_FILES, os.path.basename(member)), shallow=False), member
-    step('download resource zip')
+assert status(intf, 'head', resource._uri + '/files?format=zip') == 200
+unpacked = os.path.join(WORKDIR, 'unzipped')
+os.makedirs(unpacked)
+members = resource.get(unpacked, extract=True)
+assert sorted(os.path.basename(m) for m in members) == sorted(os.path.basename(p) for p in DICOM), members
+for member in members:
+    assert filecmp.cmp(member, os.path.join(TEST_FILES, os.path.basename(member)), shallow=False), member
+step('download resource zip')
 
 # --- delete, file by file and then the hierarchy ---
 gone = resource.file(os.path.basename(DICOM[-1]))
@@ -172,16 +169,11 @@ assert rows(intf, experiment._uri + '/scans') == []
 step('delete scan')
 
 # --- what users rely on: deleting from the owning project removes the item everywhere ---
-shared_ok = False
 intf.select.project(OTHER_PROJECT).create()
 share_status = status(intf, 'put', subject._uri + '/projects/%s?label=%s_SHARED' % (OTHER_PROJECT, SUBJECT))
-if share_status == 501:
-    skip('delete removes shared copies', 'this server does not share subjects yet (501)')
-else:
-    assert share_status in (200, 201), share_status
-    shared = intf.select.project(OTHER_PROJECT).subject(SUBJECT + '_SHARED')
-    assert shared.exists() and shared.id() == subject.id()
-    shared_ok = True
+assert share_status in (200, 201), share_status
+shared = intf.select.project(OTHER_PROJECT).subject(SUBJECT + '_SHARED')
+assert shared.exists() and shared.id() == subject.id()
 
 experiment.delete()
 assert not experiment.exists()
@@ -194,9 +186,8 @@ assert not subject.exists()
 assert rows(intf, '/data/projects/%s/subjects' % PROJECT) == []
 assert status(intf, 'get', '/data/subjects/%s?format=json' % subject_id) == 404
 step('delete subject')
-if shared_ok:
-    assert rows(intf, '/data/projects/%s/subjects' % OTHER_PROJECT) == []
-    step('delete removes shared copies')
+assert rows(intf, '/data/projects/%s/subjects' % OTHER_PROJECT) == []
+step('delete removes shared copies')
 
 intf.select.project(OTHER_PROJECT).delete()
 project.delete()
